@@ -1,0 +1,1 @@
+"""Wiring of segmentql: settings, app factory, schema assembly, auth, CLI."""

@@ -1,0 +1,92 @@
+"""The `segmentql` command line. Each command is thin: it opens what it needs and calls in."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from gqlserver.settings import get_settings
+
+
+@click.group()
+def main() -> None:
+    """segmentql: customer segmentation and segment email automation over GraphQL."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default SEGMENTQL_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default SEGMENTQL_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the GraphQL API; applies pending migrations first."""
+    from gqlserver.serve import run_server
+
+    run_server(host=host, port=port)
+
+
+@main.command()
+def worker() -> None:
+    """Run the arq worker with its cron schedule."""
+    from tasks.worker import run_worker
+
+    run_worker()
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending migrations to DATABASE_URL."""
+    from gqlserver.migrate import apply_migrations
+
+    applied = asyncio.run(apply_migrations(get_settings().database_url))
+    click.echo(
+        f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else "")
+    )
+
+
+@main.command(name="import")
+@click.argument("source", type=click.File("rb"))
+def import_(source: click.utils.LazyFile) -> None:
+    """Load NDJSON store data from SOURCE (`-` for stdin)."""
+    from gqlserver.importcmd import run_import
+
+    sys.exit(asyncio.run(run_import(source)))
+
+
+@main.command(name="demo-data")
+@click.option("--customers", type=click.IntRange(min=1), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo_data(customers: int, seed: int) -> None:
+    """Write synthetic, realistic store data straight to the database."""
+    from gqlserver.democmd import run_demo_data
+
+    asyncio.run(run_demo_data(customers=customers, seed=seed))
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command(name="create")
+@click.option("--name", required=True)
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(["read", "write", "admin"]),
+)
+def token_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Print a new API token as the last line of stdout."""
+    from gqlserver.tokencmd import run_token_create
+
+    click.echo(asyncio.run(run_token_create(name=name, scopes=list(scopes))))
+
+
+@main.command(name="export-schema")
+def export_schema() -> None:
+    """Print the GraphQL SDL that schema.graphql must equal."""
+    from gqlserver.schema import schema
+
+    click.echo(schema.as_str())

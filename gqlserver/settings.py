@@ -1,0 +1,65 @@
+"""Typed settings from the environment (and an optional `.env`), names as CONTRACT.md pins them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default="sqlite://./segmentql.sqlite3", alias="DATABASE_URL")
+    redis_url: str = Field(default="memory://", alias="REDIS_URL")
+    smtp_url: str | None = Field(default=None, alias="SMTP_URL")
+    outbox_dir: str = Field(default="./outbox", alias="SEGMENTQL_OUTBOX_DIR")
+    auth: Literal["required", "off"] = Field(default="required", alias="SEGMENTQL_AUTH")
+    host: str = Field(default="127.0.0.1", alias="SEGMENTQL_HOST")
+    port: int = Field(default=8000, alias="SEGMENTQL_PORT")
+
+    # Auto-refresh cron of SEMANTICS §4.
+    refresh_cron: str = Field(default="0 5 * * *", alias="SEGMENTQL_REFRESH_CRON")
+    refresh_max_age_hours: float = Field(default=24.0, alias="SEGMENTQL_REFRESH_MAX_AGE_HOURS")
+
+    # GraphQL guards against abusive documents.
+    max_query_depth: int = Field(default=12, alias="SEGMENTQL_MAX_QUERY_DEPTH")
+    max_aliases: int = Field(default=30, alias="SEGMENTQL_MAX_ALIASES")
+    max_tokens: int = Field(default=5000, alias="SEGMENTQL_MAX_TOKENS")
+
+    @model_validator(mode="after")
+    def _valid_urls(self) -> Settings:
+        if not self.database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgres://")
+        if not self.redis_url.startswith(("memory://", "redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must be memory:// or redis://...")
+        return self
+
+    @property
+    def dialect(self) -> Literal["sqlite", "postgres"]:
+        return "sqlite" if self.database_url.startswith("sqlite://") else "postgres"
+
+    @property
+    def redis_in_memory(self) -> bool:
+        return self.redis_url.startswith("memory://")
+
+    def check_serving(self, host: str) -> None:
+        """Refuse unsafe combinations before a socket is opened."""
+        if self.auth == "off" and host not in LOOPBACK_HOSTS:
+            raise UnsafeSettings(
+                f"SEGMENTQL_AUTH=off is only allowed on a loopback host, not {host!r}: "
+                "bind to 127.0.0.1 or set SEGMENTQL_AUTH=required"
+            )
+
+
+class UnsafeSettings(ValueError):
+    """A configuration that would expose the API without authentication."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

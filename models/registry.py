@@ -1,0 +1,9 @@
+"""Every module holding Tortoise models, in one list for the ORM, migrations and tests."""
+
+MODEL_MODULES: list[str] = [
+    "models.store.reference",
+    "models.store.customers",
+    "models.store.sales",
+    "models.store.activity",
+    "models.auth.orm",
+]

@@ -1,0 +1,1 @@
+"""GraphQL types, inputs, queries, mutations and subscriptions, per domain. Thin over models/."""

@@ -1,0 +1,1 @@
+"""GraphQL for store data: admin reads and the integrator upsert mutation."""

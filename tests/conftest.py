@@ -1,0 +1,121 @@
+"""Shared fixtures: a fresh database per test, on SQLite always and PostgreSQL when reachable.
+
+Set SEGMENTQL_REQUIRE_SERVICES=1 (CI does) to make a missing PostgreSQL or Redis fail the
+run instead of skipping the tests that need it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Literal
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from tortoise.context import tortoise_test_context
+
+from models.registry import MODEL_MODULES
+
+PG_DSN = os.environ.get("SEGMENTQL_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("SEGMENTQL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("SEGMENTQL_REQUIRE_SERVICES") == "1"
+
+
+def _pg_base() -> str:
+    return PG_DSN.rsplit("/", 1)[0]
+
+
+async def _reachable_pg() -> bool:
+    try:
+        conn = await asyncpg.connect(PG_DSN, timeout=3)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+async def _reachable_redis() -> bool:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        await client.ping()
+    except Exception:
+        return False
+    finally:
+        await client.aclose()
+    return True
+
+
+_reachability: dict[str, bool] = {}
+
+
+async def require(service: Literal["postgres", "redis"]) -> None:
+    """Skip (or, under CI, fail) when a real service is not reachable."""
+    if service not in _reachability:
+        probe = _reachable_pg if service == "postgres" else _reachable_redis
+        _reachability[service] = await probe()
+    if not _reachability[service]:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{service} is required (SEGMENTQL_REQUIRE_SERVICES=1) but not reachable")
+        pytest.skip(f"{service} not reachable")
+
+
+async def drop_pg_database(name: str) -> None:
+    conn = await asyncpg.connect(PG_DSN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def new_pg_url() -> tuple[str, str]:
+    name = f"segmentql_test_{uuid.uuid4().hex[:12]}"
+    return name, f"{_pg_base()}/{name}"
+
+
+@dataclass
+class Db:
+    """The database a test runs against."""
+
+    dialect: Literal["sqlite", "postgres"]
+    url: str
+
+
+@pytest_asyncio.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Db]:
+    """A freshly created schema on each dialect; PostgreSQL databases are dropped afterwards."""
+    dialect = request.param
+    if dialect == "postgres":
+        await require("postgres")
+        name, url = new_pg_url()
+    else:
+        name, url = "", f"sqlite://{tmp_path}/test.sqlite3"
+    # A connection label per dialect: Tortoise caches compiled queries by label.
+    try:
+        async with tortoise_test_context(
+            MODEL_MODULES, db_url=url, connection_label=f"test_{dialect}"
+        ):
+            yield Db(dialect=dialect, url=url)
+    finally:
+        if name:
+            await drop_pg_database(name)
+
+
+@pytest_asyncio.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """A real Redis database, flushed before and after the test."""
+    from redis.asyncio import Redis
+
+    await require("redis")
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    try:
+        yield REDIS_URL
+    finally:
+        await client.flushdb()
+        await client.aclose()
