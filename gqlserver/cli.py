@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import BinaryIO
 
 import click
 
@@ -46,7 +47,7 @@ def migrate() -> None:
 
 @main.command(name="import")
 @click.argument("source", type=click.File("rb"))
-def import_(source: click.utils.LazyFile) -> None:
+def import_(source: BinaryIO) -> None:
     """Load NDJSON store data from SOURCE (`-` for stdin)."""
     from gqlserver.importcmd import run_import
 

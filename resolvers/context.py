@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -23,13 +24,17 @@ class Context:
     # Redis client for publishing and subscribing to live events.
     redis: Any = None
     settings: Any = None
-    _loaders: dict[type, DataLoader] = field(default_factory=dict)
+    _loaders: dict[Callable[[], DataLoader], DataLoader] = field(default_factory=dict)
 
-    def loader(self, cls: type[L]) -> L:
-        """One DataLoader per relation per request, created on first use."""
-        found = self._loaders.get(cls)
+    def loader(self, factory: Callable[[], L]) -> L:
+        """One DataLoader per relation per request, created on first use.
+
+        `factory` is a DataLoader subclass named `XByYLoader` whose `__init__` takes no
+        arguments (it passes its own load function to DataLoader).
+        """
+        found = self._loaders.get(factory)
         if found is None:
-            found = self._loaders[cls] = cls()
+            found = self._loaders[factory] = factory()
         return found  # type: ignore[return-value]
 
 

@@ -16,7 +16,7 @@ IMPLIED: dict[str, frozenset[str]] = {
 
 class ScopePermission(BasePermission):
     scope: ClassVar[str]
-    error_extensions: ClassVar[dict[str, Any]] = {"code": "FORBIDDEN"}
+    error_extensions = {"code": "FORBIDDEN"}
 
     @property
     def message(self) -> str:  # type: ignore[override]

@@ -6,7 +6,6 @@ run instead of skipping the tests that need it.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -32,7 +31,7 @@ def _pg_base() -> str:
 async def _reachable_pg() -> bool:
     try:
         conn = await asyncpg.connect(PG_DSN, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True

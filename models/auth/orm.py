@@ -10,7 +10,7 @@ class ApiToken(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=128)
     token_hash = fields.CharField(max_length=64, unique=True)
-    scopes = fields.JSONField()  # list of "read" | "write" | "admin"
+    scopes: fields.Field[list[str]] = fields.JSONField()  # "read" | "write" | "admin"
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
