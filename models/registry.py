@@ -6,4 +6,5 @@ MODEL_MODULES: list[str] = [
     "models.store.sales",
     "models.store.activity",
     "models.auth.orm",
+    "models.segments.orm",
 ]

@@ -1,0 +1,86 @@
+"""Segments, their materialised members, and the enter/exit events a refresh records."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class RefreshMode(StrEnum):
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+class RefreshStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    ERROR = "error"
+
+
+class MembershipChange(StrEnum):
+    ENTERED = "entered"
+    EXITED = "exited"
+
+
+class Segment(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=255)
+    description = fields.TextField(null=True)
+    is_active = fields.BooleanField(default=True)
+    # The validated, normalised condition tree (SEMANTICS §2), short type names.
+    conditions: fields.Field[dict] = fields.JSONField(default=dict)
+    website_ids: fields.Field[list[int]] = fields.JSONField(default=list)
+    customer_group_ids: fields.Field[list[int]] = fields.JSONField(default=list)
+    refresh_mode = fields.CharEnumField(RefreshMode, max_length=16, default=RefreshMode.AUTO)
+    priority = fields.IntField(default=0)
+    matched_customers_count = fields.IntField(default=0)
+    last_refresh_at = fields.DatetimeField(null=True)
+    refresh_status = fields.CharEnumField(
+        RefreshStatus, max_length=16, default=RefreshStatus.PENDING
+    )
+    refresh_error = fields.TextField(null=True)
+    auto_email_active = fields.BooleanField(default=False)
+    allow_overlapping_sequences = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "segment"
+        indexes = (("is_active", "refresh_mode"),)
+
+
+class SegmentMember(Model):
+    """One row per (segment, customer) currently in the segment."""
+
+    id = fields.BigIntField(primary_key=True)
+    segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
+        "models.Segment", related_name="members", on_delete=fields.CASCADE
+    )
+    customer_id = fields.IntField()
+    website_id = fields.IntField()
+    added_at = fields.DatetimeField()
+
+    class Meta:
+        table = "segment_member"
+        unique_together = (("segment_id", "customer_id"),)
+        indexes = (("customer_id",),)
+
+
+class SegmentMembershipEvent(Model):
+    """An enter or exit recorded by a refresh; listeners consume these (history, email, live)."""
+
+    id = fields.BigIntField(primary_key=True)
+    segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
+        "models.Segment", related_name="membership_events", on_delete=fields.CASCADE
+    )
+    customer_id = fields.IntField()
+    website_id = fields.IntField()
+    change = fields.CharEnumField(MembershipChange, max_length=8)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "segment_membership_event"
+        indexes = (("segment_id", "occurred_at"), ("customer_id", "segment_id"))
