@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # Auto-refresh cron of SEMANTICS §4.
     refresh_cron: str = Field(default="0 5 * * *", alias="SEGMENTQL_REFRESH_CRON")
     refresh_max_age_hours: float = Field(default=24.0, alias="SEGMENTQL_REFRESH_MAX_AGE_HOURS")
+    # How long `refreshSegment(wait: true)` waits for its job before answering anyway.
+    refresh_wait_seconds: float = Field(default=120.0, alias="SEGMENTQL_REFRESH_WAIT_SECONDS")
 
     # GraphQL guards against abusive documents.
     max_query_depth: int = Field(default=12, alias="SEGMENTQL_MAX_QUERY_DEPTH")
