@@ -1,0 +1,98 @@
+"""Feeds store records to the writer in batches, each batch in one transaction.
+
+A record that fails validation or references a missing parent is rejected alone; the
+others are written. Customer deletions and upserts are written in the order they came:
+switching between them closes the batch, so `customer_delete` followed by the same
+customer again ends with the customer present, and the reverse with it gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from tortoise.exceptions import OperationalError
+from tortoise.transactions import in_transaction
+
+from models.db import connection
+from models.errors import DomainError, ErrorCode, FieldError
+from models.store.changes import notify_customers_changed
+from models.store.records import validate_record
+from models.store.report import ImportReport
+from models.store.targets import DELETE_TYPE, TYPE_ORDER
+from models.store.writer import Entry, write_deletes, write_upserts
+
+DEFAULT_BATCH_SIZE = 2000
+log = logging.getLogger(__name__)
+_RANK = {t: i for i, t in enumerate(TYPE_ORDER)}
+
+
+class RecordLoader:
+    """Validates records one by one and writes them in batches of `batch_size`."""
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+        self.report = ImportReport()
+        self._pending: list[Entry] = []
+        self._deleting = False
+
+    def reject(self, position: int, record_type: str | None, errors: list[FieldError]) -> None:
+        self.report.reject(position, record_type, errors)
+
+    async def add(self, position: int, obj: Any) -> None:
+        """Validate one decoded record and queue it, or reject it with every reason found."""
+        try:
+            record = validate_record(obj)
+        except DomainError as exc:
+            kind = obj.get("type") if isinstance(obj, dict) else None
+            self.reject(position, kind if kind in _RANK else None, exc.errors)
+            return
+        deleting = record.type == DELETE_TYPE
+        if self._pending and deleting != self._deleting:
+            await self.flush()
+        self._deleting = deleting
+        self._pending.append((position, record))
+        if len(self._pending) >= self.batch_size:
+            await self.flush()
+
+    async def finish(self) -> ImportReport:
+        await self.flush()
+        self.report.rejected.sort(key=lambda r: r.position)
+        return self.report
+
+    async def flush(self) -> None:
+        entries, self._pending = self._pending, []
+        if not entries:
+            return
+        try:
+            outcome = await self._write(entries)
+        except OperationalError as exc:
+            # Something only the database could see (e.g. a parent deleted meanwhile): find
+            # the culprits by writing the records one at a time.
+            log.info("batch failed (%s), writing its %d records one by one", exc, len(entries))
+            outcome = await self._write_each(entries)
+        self.report.merge(outcome)
+        await notify_customers_changed(outcome.customers)
+
+    async def _write(self, entries: list[Entry]) -> ImportReport:
+        outcome = ImportReport()
+        async with in_transaction(connection().connection_name) as tx:
+            if entries[0][1].type == DELETE_TYPE:
+                await write_deletes(tx, entries, outcome)
+            else:
+                await write_upserts(tx, entries, outcome)
+        return outcome
+
+    async def _write_each(self, entries: list[Entry]) -> ImportReport:
+        outcome = ImportReport()
+        for entry in sorted(entries, key=lambda e: (_RANK[e[1].type], e[0])):
+            try:
+                outcome.merge(single := await self._write([entry]))
+            except OperationalError as exc:
+                message = f"the database refused the record: {exc}"
+                outcome.reject(
+                    entry[0], entry[1].type, [FieldError(None, ErrorCode.INVALID, message)]
+                )
+                continue
+            outcome.customers |= single.customers
+        return outcome
