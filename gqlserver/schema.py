@@ -1,12 +1,44 @@
-"""Schema assembly: the root types merged from each domain's resolvers, plus extensions."""
+"""Schema assembly: the root types merged from each domain's resolvers, plus extensions.
+
+Each domain contributes one class per root type; add it to the matching tuple.
+`schema` (no extensions) is what `segmentql export-schema` prints; the app builds
+its own with `build_schema(schema_extensions(...))`, which has the same SDL.
+"""
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.tools import merge_types
+from collections.abc import Sequence
+from typing import Any
 
+import strawberry
+from graphql import GraphQLError
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from gqlserver.extensions import log_unexpected
 from resolvers.store.queries import StoreQuery
 
-Query = merge_types("Query", (StoreQuery,))
+QUERIES: tuple[type, ...] = (StoreQuery,)
+MUTATIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = ()
 
-schema = strawberry.Schema(query=Query)
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
+Subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
+
+
+class SegmentqlSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry logs every error with a traceback; only unexpected ones deserve that.
+        log_unexpected(errors)
+
+
+def build_schema(extensions: Sequence[Any] = ()) -> SegmentqlSchema:
+    return SegmentqlSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=list(extensions)
+    )
+
+
+schema = build_schema()

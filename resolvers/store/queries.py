@@ -2,22 +2,67 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from models.store.reference import Website as WebsiteRow
+from models.errors import DomainError, ErrorCode
+from models.store import reads
+from resolvers.context import Info
 from resolvers.permissions import CanRead
+from resolvers.store.loaders import CustomerByIdLoader
+from resolvers.store.types import (
+    Customer,
+    CustomerConnection,
+    CustomerFilter,
+    CustomerGroup,
+    Store,
+    Website,
+)
 
 
-@strawberry.type
-class Website:
-    id: int
-    code: str
-    name: str
+def parse_id(value: strawberry.ID, field: str = "id") -> int:
+    """A store id given as a GraphQL ID; anything but a decimal integer is refused."""
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 18:
+        raise DomainError.single(field, ErrorCode.INVALID, f"Not a valid id: {str(value)!r}.")
+    return int(text)
 
 
 @strawberry.type
 class StoreQuery:
+    @strawberry.field(permission_classes=[CanRead], description="A customer by the store's id.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        row = await info.context.loader(CustomerByIdLoader).load(parse_id(id))
+        return Customer.from_row(row) if row else None
+
+    @strawberry.field(
+        permission_classes=[CanRead], description="Customers in id order, keyset-paginated."
+    )
+    async def customers(
+        self,
+        first: Annotated[
+            int | None, strawberry.argument(description="Default 50, at most 500.")
+        ] = None,
+        after: str | None = None,
+        filter: CustomerFilter | None = None,
+    ) -> CustomerConnection:
+        where = reads.CustomerFilter(
+            website_id=filter.website_id if filter else None,
+            group_id=filter.group_id if filter else None,
+            email_contains=filter.email_contains if filter else None,
+        )
+        page = await reads.customers_page(first=first, after=after, where=where)
+        return CustomerConnection.from_page(page)
+
     @strawberry.field(permission_classes=[CanRead], description="All websites.")
     async def websites(self) -> list[Website]:
-        rows = await WebsiteRow.all().order_by("id")
-        return [Website(id=r.id, code=r.code, name=r.name) for r in rows]
+        return [Website.from_row(r) for r in await reads.all_websites()]
+
+    @strawberry.field(permission_classes=[CanRead], description="All store views.")
+    async def stores(self) -> list[Store]:
+        return [Store.from_row(r) for r in await reads.all_stores()]
+
+    @strawberry.field(permission_classes=[CanRead], description="All customer groups.")
+    async def customer_groups(self) -> list[CustomerGroup]:
+        return [CustomerGroup.from_row(r) for r in await reads.all_customer_groups()]

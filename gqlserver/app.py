@@ -1,0 +1,206 @@
+"""The ASGI app: GraphQL (HTTP, GraphiQL, websocket subscriptions), health, readiness, metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from cross_web import StarletteRequestAdapter
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema import BaseSchema
+from strawberry.types.unset import UNSET, UnsetType
+from tortoise.context import get_current_context
+
+from gqlserver.auth import Authenticator, Identity
+from gqlserver.exports import export_routes
+from gqlserver.extensions import schema_extensions
+from gqlserver.health import healthz, readyz
+from gqlserver.metrics import HttpMetricsMiddleware, Metrics
+from gqlserver.schema import build_schema
+from gqlserver.settings import Settings, get_settings
+from resolvers.context import Context
+
+logger = logging.getLogger("segmentql.app")
+
+GRAPHQL_PATH = "/graphql"
+
+
+@dataclass
+class ConnectionContext(Context):
+    """A websocket connection's context; strawberry stores the connection_init payload here."""
+
+    connection_params: Any = None
+
+
+def unauthorized(token_given: bool) -> JSONResponse:
+    challenge = 'Bearer realm="segmentql"' + (', error="invalid_token"' if token_given else "")
+    message = "Invalid or revoked API token." if token_given else "Missing API token."
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with bearer-token authentication in front of execution."""
+
+    def __init__(self, schema: BaseSchema, authenticator: Authenticator) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            # The GraphiQL page itself is public; the requests it sends carry the token.
+            if not self.should_render_graphql_ide(StarletteRequestAdapter(request)):
+                authorization = request.headers.get("authorization")
+                identity = await self.authenticator.authenticate(authorization)
+                if identity is None:
+                    await unauthorized(bool(authorization))(scope, receive, send)
+                    return
+                scope.setdefault("state", {})["identity"] = identity
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        state = request.app.state
+        shared: dict[str, Any] = {
+            "request": request,
+            "queue": state.queue,
+            "redis": state.redis,
+            "settings": state.settings,
+        }
+        if isinstance(request, WebSocket):
+            # Scopes are granted in on_ws_connect, once connection_init brings the token.
+            return ConnectionContext(**shared)
+        # No identity only for the GraphiQL page, which executes nothing.
+        identity: Identity | None = request.scope.get("state", {}).get("identity")
+        if identity is None:
+            return Context(**shared)
+        return Context(scopes=identity.scopes, token_name=identity.name, **shared)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = getattr(context, "connection_params", None)
+        authorization = params.get("authorization") if isinstance(params, dict) else None
+        if not isinstance(authorization, str):
+            authorization = None
+        identity = await self.authenticator.authenticate(authorization)
+        if identity is None:
+            # Strawberry closes the socket with 4403 Forbidden.
+            raise ConnectionRejectionError({"message": "Missing, invalid or revoked API token."})
+        context.scopes = identity.scopes
+        context.token_name = identity.name
+        return UNSET
+
+
+async def _open_queue(settings: Settings) -> Any:
+    try:
+        from tasks.queue import create_queue
+    except ModuleNotFoundError as exc:  # TEMPORARY until tasks.queue lands
+        if exc.name != "tasks.queue":
+            raise
+        if settings.redis_in_memory:
+            from fakeredis import FakeAsyncRedis
+
+            return FakeAsyncRedis()
+        from redis.asyncio import Redis
+
+        return Redis.from_url(settings.redis_url)
+    return await create_queue(settings.redis_url)
+
+
+async def _announce_first_admin_token(settings: Settings) -> None:
+    from models.auth.tokens import create_first_admin_token
+
+    if settings.auth != "required":
+        return
+    token = await create_first_admin_token()
+    if token is not None:
+        print(
+            f"segmentql: created admin token {token} (shown once)\n"
+            f"  GraphiQL: http://{settings.host}:{settings.port}{GRAPHQL_PATH}",
+            flush=True,
+        )
+
+
+async def _register_database(app: Starlette, settings: Settings, stack: AsyncExitStack) -> None:
+    """Migrate and register Tortoise, unless the caller already opened a database for us.
+
+    Tests open a fresh database per test and run the app inside it; a server process
+    starts with no Tortoise context and takes this path.
+    """
+    active = get_current_context()
+    if active is not None and active.inited:
+        logger.info("using the already initialised Tortoise context")
+        return
+    from tortoise.contrib.starlette import RegisterTortoise
+
+    from gqlserver.db import tortoise_config
+    from gqlserver.migrate import apply_migrations
+
+    applied = await apply_migrations(settings.database_url)
+    if applied:
+        logger.info("applied migrations: %s", ", ".join(applied))
+    await stack.enter_async_context(
+        RegisterTortoise(app, config=tortoise_config(settings.database_url, with_aerich=False))
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    async with AsyncExitStack() as stack:
+        await _register_database(app, settings, stack)
+        queue = await _open_queue(settings)
+        stack.push_async_callback(queue.aclose)
+        # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
+        app.state.queue = app.state.redis = queue
+        if settings.redis_in_memory:
+            try:
+                from tasks.inprocess import start_inprocess_worker
+            except ModuleNotFoundError:  # TEMPORARY until tasks.inprocess lands
+                pass
+            else:
+                worker = await start_inprocess_worker(queue)
+                stack.push_async_callback(worker.close)
+        await _announce_first_admin_token(settings)
+        yield
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The segmentql ASGI app. Database, queue and worker are opened by its lifespan."""
+    settings = settings or get_settings()
+    metrics = Metrics()
+    authenticator = Authenticator(required=settings.auth == "required")
+    schema = build_schema(schema_extensions(settings, metrics))
+    view = GraphQLView(schema, authenticator)
+    routes: list[BaseRoute] = [
+        Route(GRAPHQL_PATH, view),
+        WebSocketRoute(GRAPHQL_PATH, view),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics.endpoint, methods=["GET"]),
+        *export_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(HttpMetricsMiddleware, metrics=metrics, routes=routes)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.authenticator = authenticator
+    app.state.queue = None
+    app.state.redis = None
+    return app

@@ -1,0 +1,394 @@
+"""GraphQL types of store data. Relations resolve through per-request DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry.relay import PageInfo
+
+from models.pagination import Page
+from models.store import customers as rows
+from models.store import reference, sales
+from models.store.reads import customer_cursor, order_cursor, orders_page_key
+from resolvers.context import Info
+from resolvers.store.loaders import (
+    AddressesByCustomerLoader,
+    CreditmemosByOrderLoader,
+    CustomerGroupByIdLoader,
+    ItemsByOrderLoader,
+    OrdersPageByCustomerLoader,
+    SalesTotalsByCustomerLoader,
+    StoreByIdLoader,
+    StoresByWebsiteLoader,
+    SubscriberByCustomerLoader,
+    WebsiteByIdLoader,
+)
+
+
+@strawberry.enum
+class Gender(Enum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+@strawberry.enum(description="Newsletter subscription status, as the store records it.")
+class SubscriberStatus(Enum):
+    SUBSCRIBED = 1
+    NOT_ACTIVE = 2
+    UNSUBSCRIBED = 3
+    UNCONFIRMED = 4
+
+
+SUBSCRIBER_STATUS_LABELS = {
+    SubscriberStatus.SUBSCRIBED: "Subscribed",
+    SubscriberStatus.NOT_ACTIVE: "Not Activated",
+    SubscriberStatus.UNSUBSCRIBED: "Unsubscribed",
+    SubscriberStatus.UNCONFIRMED: "Unconfirmed",
+}
+
+
+@strawberry.type
+class Website:
+    id: int
+    code: str
+    name: str
+
+    @strawberry.field
+    async def stores(self, info: Info) -> list[Store]:
+        found = await info.context.loader(StoresByWebsiteLoader).load(self.id)
+        return [Store.from_row(s) for s in found]
+
+    @classmethod
+    def from_row(cls, row: reference.Website) -> Website:
+        return cls(id=row.id, code=row.code, name=row.name)
+
+
+@strawberry.type
+class Store:
+    id: int
+    website_id: int
+    code: str
+    name: str
+
+    @strawberry.field
+    async def website(self, info: Info) -> Website:
+        row = await info.context.loader(WebsiteByIdLoader).load(self.website_id)
+        assert row is not None  # a foreign key with ON DELETE RESTRICT
+        return Website.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: reference.Store) -> Store:
+        return cls(
+            id=row.id,
+            website_id=row.website_id,  # type: ignore[attr-defined]
+            code=row.code,
+            name=row.name,
+        )
+
+
+@strawberry.type
+class CustomerGroup:
+    id: int
+    code: str
+
+    @classmethod
+    def from_row(cls, row: reference.CustomerGroup) -> CustomerGroup:
+        return cls(id=row.id, code=row.code)
+
+
+@strawberry.type
+class CustomerAddress:
+    id: strawberry.ID
+    firstname: str | None
+    lastname: str | None
+    company: str | None
+    street: str | None
+    city: str | None
+    region: str | None
+    postcode: str | None
+    country_id: str | None
+    telephone: str | None
+
+    @classmethod
+    def from_row(cls, row: rows.CustomerAddress) -> CustomerAddress:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            firstname=row.firstname,
+            lastname=row.lastname,
+            company=row.company,
+            street=row.street,
+            city=row.city,
+            region=row.region,
+            postcode=row.postcode,
+            country_id=row.country_id,
+            telephone=row.telephone,
+        )
+
+
+@strawberry.type
+class NewsletterSubscription:
+    status: SubscriberStatus
+    label: str = strawberry.field(description="The status as the store's admin names it.")
+    changed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: rows.NewsletterSubscriber) -> NewsletterSubscription:
+        status = SubscriberStatus(row.subscriber_status)
+        return cls(
+            status=status, label=SUBSCRIBER_STATUS_LABELS[status], changed_at=row.change_status_at
+        )
+
+
+@strawberry.type
+class OrderItem:
+    product_id: int | None
+    sku: str | None
+    name: str | None
+    product_type: str | None
+    qty_ordered: Decimal
+    price: Decimal
+    row_total: Decimal
+    discount_amount: Decimal
+
+    @classmethod
+    def from_row(cls, row: sales.OrderItem) -> OrderItem:
+        return cls(
+            product_id=row.product_id,
+            sku=row.sku,
+            name=row.name,
+            product_type=row.product_type,
+            qty_ordered=row.qty_ordered,
+            price=row.price,
+            row_total=row.row_total,
+            discount_amount=row.discount_amount,
+        )
+
+
+@strawberry.type
+class Creditmemo:
+    id: strawberry.ID
+    grand_total: Decimal
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: sales.Creditmemo) -> Creditmemo:
+        return cls(
+            id=strawberry.ID(str(row.id)), grand_total=row.grand_total, created_at=row.created_at
+        )
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    pk: strawberry.Private[int]
+    increment_id: str | None
+    store_id: int | None
+    state: str
+    status: str
+    created_at: datetime
+    updated_at: datetime | None
+    grand_total: Decimal
+    subtotal: Decimal
+    tax_amount: Decimal
+    shipping_amount: Decimal
+    discount_amount: Decimal
+    total_qty_ordered: Decimal
+    order_currency_code: str | None
+    payment_method: str | None
+    shipping_method: str | None
+    coupon_code: str | None
+
+    @strawberry.field
+    async def items(self, info: Info) -> list[OrderItem]:
+        found = await info.context.loader(ItemsByOrderLoader).load(self.pk)
+        return [OrderItem.from_row(i) for i in found]
+
+    @strawberry.field
+    async def creditmemos(self, info: Info) -> list[Creditmemo]:
+        found = await info.context.loader(CreditmemosByOrderLoader).load(self.pk)
+        return [Creditmemo.from_row(c) for c in found]
+
+    @classmethod
+    def from_row(cls, row: sales.Order) -> Order:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            pk=row.id,
+            increment_id=row.increment_id,
+            store_id=row.store_id,
+            state=row.state,
+            status=row.status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            grand_total=row.grand_total,
+            subtotal=row.subtotal,
+            tax_amount=row.tax_amount,
+            shipping_amount=row.shipping_amount,
+            discount_amount=row.discount_amount,
+            total_qty_ordered=row.total_qty_ordered,
+            order_currency_code=row.order_currency_code,
+            payment_method=row.payment_method,
+            shipping_method=row.shipping_method,
+            coupon_code=row.coupon_code,
+        )
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: Order
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[Order]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def from_page(cls, page: Page[sales.Order]) -> OrderConnection:
+        return cls(
+            edges=[
+                OrderEdge(cursor=order_cursor(o.id), node=Order.from_row(o)) for o in page.items
+            ],
+            page_info=_page_info(page),
+        )
+
+
+def _page_info(page: Page) -> PageInfo:
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=False,
+        start_cursor=None,
+        end_cursor=page.end_cursor,
+    )
+
+
+@strawberry.type
+class Customer:
+    """A store customer. Other domains add fields here (e.g. segment memberships)."""
+
+    id: strawberry.ID
+    pk: strawberry.Private[int]
+    website_id: int
+    store_id: int | None
+    group_id: int
+    email: str
+    firstname: str | None
+    lastname: str | None
+    gender: Gender | None
+    dob: date | None
+    created_at: datetime
+    is_active: bool
+
+    @strawberry.field
+    async def website(self, info: Info) -> Website:
+        row = await info.context.loader(WebsiteByIdLoader).load(self.website_id)
+        assert row is not None  # a foreign key with ON DELETE RESTRICT
+        return Website.from_row(row)
+
+    @strawberry.field
+    async def store(self, info: Info) -> Store | None:
+        if self.store_id is None:
+            return None
+        row = await info.context.loader(StoreByIdLoader).load(self.store_id)
+        return Store.from_row(row) if row else None
+
+    @strawberry.field
+    async def group(self, info: Info) -> CustomerGroup:
+        row = await info.context.loader(CustomerGroupByIdLoader).load(self.group_id)
+        assert row is not None  # a foreign key with ON DELETE RESTRICT
+        return CustomerGroup.from_row(row)
+
+    @strawberry.field
+    async def addresses(self, info: Info) -> list[CustomerAddress]:
+        found = await info.context.loader(AddressesByCustomerLoader).load(self.pk)
+        return [CustomerAddress.from_row(a) for a in found]
+
+    @strawberry.field(description="Null when the customer has no newsletter subscriber record.")
+    async def newsletter_subscription(self, info: Info) -> NewsletterSubscription | None:
+        row = await info.context.loader(SubscriberByCustomerLoader).load(self.pk)
+        return NewsletterSubscription.from_row(row) if row else None
+
+    @strawberry.field(description="Orders, newest first.")
+    async def orders(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Default 10, at most 100.")
+        ] = None,
+        after: str | None = None,
+    ) -> OrderConnection:
+        key = orders_page_key(self.pk, first, after)
+        page = await info.context.loader(OrdersPageByCustomerLoader).load(key)
+        return OrderConnection.from_page(page)
+
+    @strawberry.field(description="Number of orders placed.")
+    async def orders_count(self, info: Info) -> int:
+        return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).orders_count
+
+    @strawberry.field(description="Sum of the grand totals of all orders.")
+    async def lifetime_sales(self, info: Info) -> Decimal:
+        return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).lifetime_sales
+
+    @strawberry.field(description="Sum of the grand totals of all credit memos.")
+    async def refunded_total(self, info: Info) -> Decimal:
+        return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).refunded_total
+
+    @classmethod
+    def from_row(cls, row: rows.Customer) -> Customer:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            pk=row.id,
+            website_id=row.website_id,  # type: ignore[attr-defined]
+            store_id=row.store_id,  # type: ignore[attr-defined]
+            group_id=row.group_id,  # type: ignore[attr-defined]
+            email=row.email,
+            firstname=row.firstname,
+            lastname=row.lastname,
+            gender=Gender(row.gender) if row.gender in ("male", "female") else None,
+            dob=row.dob,
+            created_at=row.created_at,
+            is_active=row.is_active,
+        )
+
+
+@strawberry.type
+class CustomerEdge:
+    cursor: str
+    node: Customer
+
+
+@strawberry.type
+class CustomerConnection:
+    edges: list[CustomerEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[Customer]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def from_page(cls, page: Page[rows.Customer]) -> CustomerConnection:
+        return cls(
+            edges=[
+                CustomerEdge(cursor=customer_cursor(c.id), node=Customer.from_row(c))
+                for c in page.items
+            ],
+            page_info=_page_info(page),
+        )
+
+
+@strawberry.input
+class CustomerFilter:
+    website_id: int | None = None
+    group_id: int | None = None
+    email_contains: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the email."
+    )
