@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import asyncpg
 import pytest
@@ -118,3 +118,41 @@ async def redis_url() -> AsyncIterator[str]:
     finally:
         await client.flushdb()
         await client.aclose()
+
+
+@pytest_asyncio.fixture
+async def arq_queue(redis_url: str) -> AsyncIterator[Any]:
+    """An arq pool (tasks.queue.create_queue) on the test Redis, for enqueuing jobs."""
+    from tasks.queue import create_queue
+
+    queue = await create_queue(redis_url)
+    try:
+        yield queue
+    finally:
+        await queue.aclose()
+
+
+@pytest.fixture
+def run_burst_worker() -> Callable[..., Awaitable[int]]:
+    """Run queued arq jobs to completion in the calling test's task and Tortoise context.
+
+    `await run_burst_worker(queue_or_redis_url, settings=None)` runs every queued job, and jobs
+    they enqueue, until the queue is empty (jobs deferred into the future are waited for; cron
+    jobs are not scheduled). It returns how many jobs completed and raises arq's `FailedJobs`
+    if any failed; `await job.result()` then raises `tasks.codec.JobFailed` naming the error.
+    Jobs read `settings` (default: get_settings()) as `ctx["settings"]` and use the database of
+    the `db` fixture. Pass the `arq_queue` fixture, or the `redis_url` fixture's URL.
+    """
+    from tasks.inprocess import run_pending_jobs
+    from tasks.queue import create_queue
+
+    async def run(queue_or_url: Any, *, settings: Any = None) -> int:
+        if not isinstance(queue_or_url, str):
+            return await run_pending_jobs(queue_or_url, settings=settings)
+        queue = await create_queue(queue_or_url)
+        try:
+            return await run_pending_jobs(queue, settings=settings)
+        finally:
+            await queue.aclose()
+
+    return run

@@ -1,0 +1,21 @@
+"""Every arq job function and cron job the worker runs; each domain adds its lines here.
+
+Jobs run at least once (a killed worker's job is run again), so each must be idempotent.
+Wrap a function in `arq.worker.func(...)` for its own timeout, retries or result lifetime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from arq.cron import CronJob
+from arq.worker import Function
+
+from tasks.maintenance import ping
+
+FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
+    ping,
+]
+
+CRON_JOBS: list[CronJob] = []
