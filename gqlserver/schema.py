@@ -16,10 +16,11 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
+from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
 
 QUERIES: tuple[type, ...] = (StoreQuery,)
-MUTATIONS: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = (StoreMutation,)
 SUBSCRIPTIONS: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERIES)

@@ -6,9 +6,8 @@ its default, and `items` / `category_ids` replace what the parent had.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import DomainError, ErrorCode, FieldError
@@ -19,13 +18,17 @@ from models.store.values import (
     Flag,
     Id,
     Money,
+    Required32,
+    Required64,
+    Required128,
+    Required150,
+    Required255,
     Str2,
     Str3,
     Str32,
     Str50,
     Str64,
     Str128,
-    Str150,
     Str255,
     Text,
     Timestamp,
@@ -42,20 +45,20 @@ class StoreRecord(_Strict):
 
 class WebsiteRecord(StoreRecord):
     id: Id
-    code: Annotated[Str64, MinLen(1)]
+    code: Required64
     name: Str255 = ""
 
 
 class StoreViewRecord(StoreRecord):
     id: Id
     website_id: Id
-    code: Annotated[Str64, MinLen(1)]
+    code: Required64
     name: Str255 = ""
 
 
 class CustomerGroupRecord(StoreRecord):
     id: Id
-    code: Annotated[Str64, MinLen(1)]
+    code: Required64
 
 
 class CustomerRecord(StoreRecord):
@@ -63,7 +66,7 @@ class CustomerRecord(StoreRecord):
     website_id: Id
     store_id: Id | None = None
     group_id: Id
-    email: Annotated[Str255, MinLen(1)]
+    email: Required255
     firstname: Str255 | None = None
     lastname: Str255 | None = None
     gender: Literal["male", "female"] | None = None
@@ -101,9 +104,9 @@ class CategoryRecord(StoreRecord):
 
 class ProductRecord(StoreRecord):
     id: Id
-    sku: Annotated[Str128, MinLen(1)]
+    sku: Required128
     name: Str255 = ""
-    type_id: Annotated[Str32, MinLen(1)] = "simple"
+    type_id: Required32 = "simple"
     price: Money | None = None
     category_ids: list[Id] = Field(default_factory=list)
 
@@ -124,8 +127,8 @@ class OrderRecord(StoreRecord):
     increment_id: Str50 | None = None
     customer_id: Id | None = None
     store_id: Id | None = None
-    state: Annotated[Str32, MinLen(1)]
-    status: Annotated[Str32, MinLen(1)]
+    state: Required32
+    status: Required32
     created_at: Timestamp
     updated_at: Timestamp | None = None
     grand_total: Money = ZERO
@@ -201,7 +204,7 @@ class CustomerLoginRecord(StoreRecord):
 
 class SalesRuleRecord(StoreRecord):
     id: Id
-    name: Annotated[Str255, MinLen(1)]
+    name: Required255
     description: Text | None = None
     is_active: Flag = True
     coupon_type: Literal["specific", "auto", "none"] = "none"
@@ -212,7 +215,7 @@ class SalesRuleRecord(StoreRecord):
 
 class NewsletterTemplateRecord(StoreRecord):
     id: Id
-    code: Annotated[Str150, MinLen(1)]
+    code: Required150
     subject: Str255 = ""
     text: Text = ""
     sender_name: Str255 | None = None

@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from annotated_types import MaxLen
-from pydantic import AfterValidator, Field, PlainValidator
+from pydantic import AfterValidator, Field, PlainValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 INT_MAX = 2**31 - 1
@@ -76,16 +75,22 @@ def _date(value: Any) -> date:
         raise PydanticCustomError("date", "must be a date as YYYY-MM-DD") from None
 
 
-# Strings by the length of their VARCHAR column; `Annotated[StrN, MinLen(1)]` when required.
-Text = Annotated[str, AfterValidator(_no_nul)]
-Str2 = Annotated[Text, MaxLen(2)]
-Str3 = Annotated[Text, MaxLen(3)]
-Str32 = Annotated[Text, MaxLen(32)]
-Str50 = Annotated[Text, MaxLen(50)]
-Str64 = Annotated[Text, MaxLen(64)]
-Str128 = Annotated[Text, MaxLen(128)]
-Str150 = Annotated[Text, MaxLen(150)]
-Str255 = Annotated[Text, MaxLen(255)]
+# Strings by the length of their VARCHAR column (constraints before the NUL check, so a
+# length error reads "string should have at most 64 characters").
+_NUL = AfterValidator(_no_nul)
+Text = Annotated[str, _NUL]
+Str2 = Annotated[str, StringConstraints(max_length=2), _NUL]
+Str3 = Annotated[str, StringConstraints(max_length=3), _NUL]
+Str32 = Annotated[str, StringConstraints(max_length=32), _NUL]
+Str50 = Annotated[str, StringConstraints(max_length=50), _NUL]
+Str64 = Annotated[str, StringConstraints(max_length=64), _NUL]
+Str128 = Annotated[str, StringConstraints(max_length=128), _NUL]
+Str255 = Annotated[str, StringConstraints(max_length=255), _NUL]
+Required32 = Annotated[str, StringConstraints(min_length=1, max_length=32), _NUL]
+Required64 = Annotated[str, StringConstraints(min_length=1, max_length=64), _NUL]
+Required128 = Annotated[str, StringConstraints(min_length=1, max_length=128), _NUL]
+Required150 = Annotated[str, StringConstraints(min_length=1, max_length=150), _NUL]
+Required255 = Annotated[str, StringConstraints(min_length=1, max_length=255), _NUL]
 Id = Annotated[int, Field(ge=0, le=INT_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 Flag = Annotated[bool, PlainValidator(_flag)]
