@@ -15,6 +15,7 @@ from models.store import customers as rows
 from models.store import reference, sales
 from models.store.reads import customer_cursor, order_cursor, orders_page_key
 from resolvers.context import Info
+from resolvers.segments.customer import CustomerSegmentMembership, customer_segments
 from resolvers.store.loaders import (
     AddressesByCustomerLoader,
     CreditmemosByOrderLoader,
@@ -340,6 +341,10 @@ class Customer:
     @strawberry.field(description="Sum of the grand totals of all credit memos.")
     async def refunded_total(self, info: Info) -> Decimal:
         return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).refunded_total
+
+    @strawberry.field(description="Segments the customer is in, as of their last refresh.")
+    async def segments(self, info: Info) -> list[CustomerSegmentMembership]:
+        return await customer_segments(self.pk, info)
 
     @classmethod
     def from_row(cls, row: rows.Customer) -> Customer:

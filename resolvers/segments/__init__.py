@@ -1,0 +1,1 @@
+"""Segment GraphQL types, queries and mutations."""

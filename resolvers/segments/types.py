@@ -1,0 +1,200 @@
+"""GraphQL types of segments, their members and their membership history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.relay import PageInfo
+from strawberry.scalars import JSON
+
+from models.db import dialect
+from models.errors import DomainError, ErrorCode
+from models.pagination import Page
+from models.segments import events, membership
+from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
+from models.segments.orm import Segment as SegmentRow
+from resolvers.context import Info
+from resolvers.segments.connection import page_info
+from resolvers.segments.ids import parse_id
+from resolvers.segments.loaders import SegmentByIdLoader
+
+RefreshModeType = strawberry.enum(RefreshMode, name="RefreshMode")
+RefreshStatusType = strawberry.enum(RefreshStatus, name="RefreshStatus")
+MembershipChangeKind = strawberry.enum(
+    MembershipChange, name="MembershipChangeKind", description="Whether a customer entered or left."
+)
+
+
+@strawberry.type(description="A customer currently in a segment.")
+class SegmentMember:
+    customer_id: strawberry.ID
+    website_id: int
+    added_at: datetime
+
+    @classmethod
+    def of(cls, member: membership.Member) -> SegmentMember:
+        return cls(
+            customer_id=strawberry.ID(str(member.customer_id)),
+            website_id=member.website_id,
+            added_at=member.added_at,
+        )
+
+
+@strawberry.type
+class MemberEdge:
+    node: SegmentMember
+    cursor: str
+
+
+@strawberry.type
+class MemberConnection:
+    edges: list[MemberEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Members as of the last refresh.")
+
+    @classmethod
+    def of(cls, page: Page[membership.Member], total_count: int) -> MemberConnection:
+        edges = [
+            MemberEdge(node=SegmentMember.of(m), cursor=membership.member_cursor(m.customer_id))
+            for m in page.items
+        ]
+        return cls(
+            edges=edges,
+            page_info=page_info([e.cursor for e in edges], has_next=page.has_next),
+            total_count=total_count,
+        )
+
+
+@strawberry.type(description="One enter or exit of a customer, recorded by a refresh.")
+class SegmentMembershipEvent:
+    id: strawberry.ID
+    customer_id: strawberry.ID
+    website_id: int
+    change: MembershipChangeKind  # type: ignore[valid-type]
+    occurred_at: datetime
+
+    @classmethod
+    def of(cls, event: events.MembershipEvent) -> SegmentMembershipEvent:
+        return cls(
+            id=strawberry.ID(str(event.id)),
+            customer_id=strawberry.ID(str(event.customer_id)),
+            website_id=event.website_id,
+            change=event.change,
+            occurred_at=event.occurred_at,
+        )
+
+
+@strawberry.type
+class MembershipEventEdge:
+    node: SegmentMembershipEvent
+    cursor: str
+
+
+@strawberry.type
+class MembershipEventConnection:
+    edges: list[MembershipEventEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, page: Page[events.MembershipEvent]) -> MembershipEventConnection:
+        edges = [
+            MembershipEventEdge(node=SegmentMembershipEvent.of(e), cursor=events.event_cursor(e.id))
+            for e in page.items
+        ]
+        return cls(
+            edges=edges, page_info=page_info([e.cursor for e in edges], has_next=page.has_next)
+        )
+
+
+@strawberry.type(description="A rule-defined set of customers, materialised by refreshes.")
+class Segment:
+    row: strawberry.Private[SegmentRow]
+    id: strawberry.ID
+    name: str
+    description: str | None
+    is_active: bool
+    website_ids: list[int]
+    customer_group_ids: list[int] = strawberry.field(description="Empty means every group.")
+    refresh_mode: RefreshModeType  # type: ignore[valid-type]
+    priority: int
+    conditions: JSON = strawberry.field(description="The condition tree, normalised.")
+    auto_email_active: bool
+    allow_overlapping_sequences: bool
+    matched_customers_count: int
+    last_refresh_at: datetime | None
+    refresh_status: RefreshStatusType  # type: ignore[valid-type]
+    refresh_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: SegmentRow) -> Segment:
+        return cls(
+            row=row,
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            description=row.description,
+            is_active=row.is_active,
+            website_ids=list(row.website_ids),
+            customer_group_ids=list(row.customer_group_ids),
+            refresh_mode=row.refresh_mode,
+            priority=row.priority,
+            conditions=JSON(row.conditions),
+            auto_email_active=row.auto_email_active,
+            allow_overlapping_sequences=row.allow_overlapping_sequences,
+            matched_customers_count=row.matched_customers_count,
+            last_refresh_at=row.last_refresh_at,
+            refresh_status=row.refresh_status,
+            refresh_error=row.refresh_error,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="The SQL the conditions compile to, for the serving database.")
+    async def conditions_sql(self) -> str:
+        from models.segments.service import conditions_sql
+
+        return conditions_sql(self.row, dialect())
+
+    @strawberry.field(description="Current members in customer id order.")
+    async def members(self, first: int | None = None, after: str | None = None) -> MemberConnection:
+        page = await membership.members_page(self.row.id, first=first, after=after)
+        return MemberConnection.of(page, self.matched_customers_count)
+
+    @strawberry.field(
+        description="Enters and exits, oldest first; pass customerId for one customer's story."
+    )
+    async def membership_history(
+        self,
+        customer_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> MembershipEventConnection:
+        page = await events.membership_history(
+            segment_id=self.row.id,
+            customer_id=None if customer_id is None else parse_id(customer_id, "customerId"),
+            first=first,
+            after=after,
+        )
+        return MembershipEventConnection.of(page)
+
+
+@strawberry.type(description="A segment a customer belongs to.")
+class CustomerSegmentMembership:
+    segment_id: strawberry.Private[int]
+    website_id: int
+    added_at: datetime
+
+    @strawberry.field
+    async def segment(self, info: Info) -> Segment:
+        row = await info.context.loader(SegmentByIdLoader).load(self.segment_id)
+        if row is None:  # deleted since the membership was read, within this request
+            raise DomainError.single("segment", ErrorCode.NOT_FOUND, "Segment was deleted.")
+        return Segment.of(row)
+
+    @classmethod
+    def of(cls, found: membership.Membership) -> CustomerSegmentMembership:
+        return cls(
+            segment_id=found.segment_id, website_id=found.website_id, added_at=found.added_at
+        )
