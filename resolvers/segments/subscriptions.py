@@ -1,0 +1,106 @@
+"""Live subscriptions: membership changes and refreshes, read from Redis pub/sub.
+
+The publishing side is tasks/broadcast.py (every process that refreshes publishes), so
+a subscriber on any server process sees refreshes run by any worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Any
+
+import orjson
+import strawberry
+
+from models.errors import DomainError, ErrorCode
+from models.segments.orm import MembershipChange as Change
+from models.segments.orm import Segment as SegmentRow
+from resolvers.context import Info
+from resolvers.permissions import CanRead
+from resolvers.segments.ids import parse_id
+from resolvers.segments.types import MembershipChangeKind, Segment
+from tasks.broadcast import membership_channel, refreshed_channel
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type(description="A customer entered or exited a segment.")
+class MembershipChange:
+    segment_id: strawberry.ID
+    customer_id: strawberry.ID
+    website_id: int
+    change: MembershipChangeKind  # type: ignore[valid-type]
+    at: datetime
+
+
+async def _segment_filter(segment_id: strawberry.ID | None) -> int | None:
+    if segment_id is None:
+        return None
+    wanted = parse_id(segment_id, "segmentId")
+    if not await SegmentRow.exists(id=wanted):
+        raise DomainError.single(
+            "segmentId", ErrorCode.NOT_FOUND, f"Segment {segment_id} does not exist."
+        )
+    return wanted
+
+
+async def _messages(redis: Any, channel: str, *, pattern: bool) -> AsyncGenerator[dict, None]:
+    """Decoded JSON messages of one channel (or pattern) until the subscriber goes away."""
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    try:
+        if pattern:
+            await pubsub.psubscribe(channel)
+        else:
+            await pubsub.subscribe(channel)
+        async for message in pubsub.listen():
+            if message.get("type") in ("message", "pmessage"):
+                yield orjson.loads(message["data"])
+    finally:
+        # Runs when the client completes the operation or disconnects (task cancelled).
+        # Unsubscribing explicitly matters for memory://, where closing alone leaves the
+        # subscription registered on the in-process server.
+        try:
+            await (pubsub.punsubscribe() if pattern else pubsub.unsubscribe())
+        except Exception:
+            log.debug("unsubscribing from %s failed", channel, exc_info=True)
+        finally:
+            await pubsub.aclose()
+
+
+@strawberry.type
+class SegmentSubscription:
+    @strawberry.subscription(
+        permission_classes=[CanRead],
+        description="Customers entering or exiting a segment (all segments if none given).",
+    )
+    async def segment_membership_changed(
+        self, info: Info, segment_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[MembershipChange, None]:
+        wanted = await _segment_filter(segment_id)
+        redis = info.context.redis
+        channel = membership_channel(redis, wanted)
+        async for data in _messages(redis, channel, pattern=wanted is None):
+            yield MembershipChange(
+                segment_id=strawberry.ID(str(data["segment_id"])),
+                customer_id=strawberry.ID(str(data["customer_id"])),
+                website_id=int(data["website_id"]),
+                change=Change(data["change"]),
+                at=datetime.fromisoformat(data["at"]),
+            )
+
+    @strawberry.subscription(
+        permission_classes=[CanRead],
+        description="A segment after each refresh (all segments if none given).",
+    )
+    async def segment_refreshed(
+        self, info: Info, segment_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[Segment, None]:
+        wanted = await _segment_filter(segment_id)
+        redis = info.context.redis
+        channel = refreshed_channel(redis, wanted)
+        async for data in _messages(redis, channel, pattern=wanted is None):
+            row = await SegmentRow.get_or_none(id=int(data["segment_id"]))
+            if row is not None:  # deleted since: nothing left to show
+                yield Segment.of(row)
