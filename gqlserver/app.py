@@ -30,6 +30,8 @@ from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
 from resolvers.context import Context
+from tasks.inprocess import start_inprocess_worker
+from tasks.queue import create_queue
 
 logger = logging.getLogger("segmentql.app")
 
@@ -104,22 +106,6 @@ class GraphQLView(GraphQL[Context, None]):
         return UNSET
 
 
-async def _open_queue(settings: Settings) -> Any:
-    try:
-        from tasks.queue import create_queue
-    except ModuleNotFoundError as exc:  # TEMPORARY until tasks.queue lands
-        if exc.name != "tasks.queue":
-            raise
-        if settings.redis_in_memory:
-            from fakeredis import FakeAsyncRedis
-
-            return FakeAsyncRedis()
-        from redis.asyncio import Redis
-
-        return Redis.from_url(settings.redis_url)
-    return await create_queue(settings.redis_url)
-
-
 async def _announce_first_admin_token(settings: Settings) -> None:
     from models.auth.tokens import create_first_admin_token
 
@@ -162,18 +148,13 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     async with AsyncExitStack() as stack:
         await _register_database(app, settings, stack)
-        queue = await _open_queue(settings)
+        queue = await create_queue(settings.redis_url)
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
         if settings.redis_in_memory:
-            try:
-                from tasks.inprocess import start_inprocess_worker
-            except ModuleNotFoundError:  # TEMPORARY until tasks.inprocess lands
-                pass
-            else:
-                worker = await start_inprocess_worker(queue)
-                stack.push_async_callback(worker.close)
+            worker = await start_inprocess_worker(queue)
+            stack.push_async_callback(worker.close)
         await _announce_first_admin_token(settings)
         yield
 

@@ -16,12 +16,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
+from resolvers.segments.subscriptions import SegmentSubscription
 from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
 
 QUERIES: tuple[type, ...] = (StoreQuery,)
 MUTATIONS: tuple[type, ...] = (StoreMutation,)
-SUBSCRIPTIONS: tuple[type, ...] = ()
+SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription,)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

@@ -158,3 +158,43 @@ async def test_first_admin_token_only_on_an_empty_token_table(db):
     assert first is not None
     assert await tokens.create_first_admin_token() is None
     assert [(t.name, t.scopes) for t in await ApiToken.all()] == [("admin", ["admin"])]
+
+
+UPSERT = """
+mutation ($records: [JSON!]!) {
+  upsertStoreRecords(records: $records) { counts { type upserted } errors { field code } }
+}
+"""
+A_WEBSITE = [{"type": "website", "id": 5, "code": "shop", "name": "Shop"}]
+
+
+async def test_read_token_cannot_write_and_nothing_changes(make_client):
+    from models.store.reference import Website
+
+    client = await make_client("read")
+
+    result = await client.execute(UPSERT, {"records": A_WEBSITE})
+
+    assert result["data"] is None
+    assert [(e["message"], e["path"], e["extensions"]) for e in result["errors"]] == [
+        (
+            "This operation needs the 'write' scope.",
+            ["upsertStoreRecords"],
+            {"code": "FORBIDDEN"},
+        )
+    ]
+    assert await Website.all().count() == 0
+
+
+@pytest.mark.parametrize("scope", ["write", "admin"])
+async def test_write_and_admin_tokens_can_write(make_client, scope):
+    from models.store.reference import Website
+
+    client = await make_client(scope)
+
+    data = await client.data(UPSERT, {"records": A_WEBSITE})
+
+    assert data == {
+        "upsertStoreRecords": {"counts": [{"type": "website", "upserted": 1}], "errors": []}
+    }
+    assert [(w.id, w.code) for w in await Website.all()] == [(5, "shop")]
