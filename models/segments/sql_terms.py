@@ -1,0 +1,395 @@
+"""How a leaf compares its value: one class per kind of comparison, each rendering SQL.
+
+Every `render` returns a predicate that is never NULL for a customer-level value (a
+missing value matches nothing, so `NOT` of a leaf means what the admin reads) and that
+rejects NULL rows inside a row-level EXISTS. Every value goes through `ctx.params`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from models.segments.sql_context import (
+    FALSE_SQL,
+    TRUE_SQL,
+    SqlContext,
+    latest_timestamp,
+    month_day_key,
+    ordering,
+    utc_day_number,
+)
+from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource
+from models.segments.sql_time import (
+    birthday_key_ranges,
+    days_ago,
+    integer_intervals,
+    timestamp_hours_ago,
+    timestamp_on_days,
+)
+
+SQL_OPERATORS = {"==": "=", "!=": "<>", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
+# A never-ordered customer's days without purchase is infinite: it satisfies these only.
+_INFINITY_MATCHES = frozenset({">", ">=", "!=", "!()"})
+
+Reads = tuple[tuple[StatsSource | JoinedTable, str], ...]
+
+
+class Comparison(Protocol):
+    @property
+    def reads(self) -> Reads: ...
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str: ...
+
+
+def guarded(ctx: SqlContext, expr: Expr, predicate: str) -> str:
+    """Make a predicate over a nullable value false (not NULL) when the value is missing."""
+    if predicate == FALSE_SQL or not expr.nullable:
+        return predicate
+    if predicate == TRUE_SQL:
+        return f"{expr.sql} IS NOT NULL"
+    if ctx.row_level:
+        return predicate
+    return f"{expr.sql} IS NOT NULL AND {_and_operand(predicate)}"
+
+
+def _and_operand(sql: str) -> str:
+    return f"({sql})" if " OR " in sql else sql
+
+
+def _or_operand(sql: str) -> str:
+    return f"({sql})" if " OR " in sql or " AND " in sql else sql
+
+
+def in_list(expr: str, placeholders: Sequence[str], *, negated: bool = False) -> str:
+    if len(placeholders) == 1:
+        return f"{expr} {'<>' if negated else '='} {placeholders[0]}"
+    return f"{expr} {'NOT IN' if negated else 'IN'} ({', '.join(placeholders)})"
+
+
+def like_pattern(needle: str) -> str:
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def number_holds(operator: str, stored: Decimal, value: Any) -> bool:
+    """The comparison in Python, for values known at compile time (an average of nothing)."""
+    if operator == "()":
+        return any(stored == v for v in value)
+    if operator == "!()":
+        return all(stored != v for v in value)
+    return {
+        "==": stored == value,
+        "!=": stored != value,
+        ">=": stored >= value,
+        ">": stored > value,
+        "<=": stored <= value,
+        "<": stored < value,
+    }[operator]
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def integer_predicate(ctx: SqlContext, expr: str, operator: str, value: Any) -> str:
+    """`expr` is a whole number: fractional values are resolved here, ints are bound."""
+    p = ctx.params
+    if operator in ("()", "!()"):
+        ints = sorted({int(v) for v in value if v == v.to_integral_value()})
+        if not ints:
+            return FALSE_SQL if operator == "()" else TRUE_SQL
+        return in_list(expr, [p.integer(i) for i in ints], negated=operator == "!()")
+    integral = value == value.to_integral_value()
+    if operator == "==":
+        return f"{expr} = {p.integer(int(value))}" if integral else FALSE_SQL
+    if operator == "!=":
+        return f"{expr} <> {p.integer(int(value))}" if integral else TRUE_SQL
+    bound = math.floor(value) if operator in (">", "<=") else math.ceil(value)
+    return f"{expr} {operator} {p.integer(bound)}"
+
+
+@dataclass(frozen=True)
+class Text:
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        e, p = self.expr.sql, ctx.params
+        if operator in ("()", "!()"):
+            predicate = in_list(e, [p.add(v) for v in value], negated=operator == "!()")
+        elif operator in ("{}", "!{}"):
+            like = f"LOWER({e}) LIKE LOWER({p.add(like_pattern(value))}) ESCAPE '\\'"
+            predicate = like if operator == "{}" else f"NOT ({like})"
+        elif operator in ("==", "!="):
+            predicate = f"{e} {SQL_OPERATORS[operator]} {p.add(value)}"
+        else:
+            predicate = f"{ordering(ctx.dialect, e)} {operator} {p.add(value)}"
+        return guarded(ctx, self.expr, predicate)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A NUMERIC value (money, quantities, sums)."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        e, p = self.expr.sql, ctx.params
+        if operator in ("()", "!()"):
+            predicate = in_list(e, [p.number(v) for v in value], negated=operator == "!()")
+        else:
+            predicate = f"{e} {SQL_OPERATORS[operator]} {p.number(value)}"
+        return guarded(ctx, self.expr, predicate)
+
+
+@dataclass(frozen=True)
+class Integer:
+    """An INTEGER value (ids, counts)."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        return guarded(ctx, self.expr, integer_predicate(ctx, self.expr.sql, operator, value))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A select: equality against typed option values (text, ids, statuses, flags)."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        e, p = self.expr.sql, ctx.params
+        if operator in ("()", "!()"):
+            predicate = in_list(e, [p.add(v) for v in value], negated=operator == "!()")
+        else:
+            predicate = f"{e} {SQL_OPERATORS[operator]} {p.add(value)}"
+        return guarded(ctx, self.expr, predicate)
+
+
+@dataclass(frozen=True)
+class DateOf:
+    """The UTC calendar date of a timestamp, compared with a date."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: date) -> str:
+        days = integer_intervals(operator, Decimal(value.toordinal()))
+        return guarded(ctx, self.expr, timestamp_on_days(ctx, self.expr.sql, days))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A DATE column compared with a date."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: date) -> str:
+        predicate = f"{self.expr.sql} {SQL_OPERATORS[operator]} {ctx.params.add(value)}"
+        return guarded(ctx, self.expr, predicate)
+
+
+@dataclass(frozen=True)
+class DaysSince:
+    """Calendar days (UTC) from a timestamp to now; optionally missing means infinitely many."""
+
+    expr: Expr
+    missing_is_infinite: bool = False
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        days = days_ago(integer_intervals(operator, value), ctx.today)
+        predicate = timestamp_on_days(ctx, self.expr.sql, days)
+        if not (self.missing_is_infinite and operator in _INFINITY_MATCHES):
+            return guarded(ctx, self.expr, predicate)
+        if predicate == TRUE_SQL:
+            return TRUE_SQL
+        if predicate == FALSE_SQL:
+            return f"{self.expr.sql} IS NULL"
+        return f"{self.expr.sql} IS NULL OR {_or_operand(predicate)}"
+
+
+@dataclass(frozen=True)
+class DaysInactive:
+    """Days since the latest of registration, last login and last order."""
+
+    registered: Expr
+    others: tuple[Expr, ...]
+
+    @property
+    def reads(self) -> Reads:
+        return self.registered.reads + tuple(r for e in self.others for r in e.reads)
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        latest = latest_timestamp(ctx.dialect, self.registered.sql, [e.sql for e in self.others])
+        return DaysSince(Expr(latest)).render(ctx, operator, value)
+
+
+@dataclass(frozen=True)
+class HoursSince:
+    """Whole hours elapsed from a timestamp to now."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        predicate = timestamp_hours_ago(ctx, self.expr.sql, integer_intervals(operator, value))
+        return guarded(ctx, self.expr, predicate)
+
+
+@dataclass(frozen=True)
+class DaysUntilBirthday:
+    """From a date of birth: 0 on the day, up to 365; 29 February is 28 February in
+    non-leap years. Matching month/day keys are worked out in Python for today."""
+
+    expr: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.expr.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        ranges = birthday_key_ranges(integer_intervals(operator, value), ctx.today)
+        key = month_day_key(ctx.dialect, self.expr.sql)
+        if ranges == [(101, 1231)]:
+            predicate = TRUE_SQL
+        elif not ranges:
+            predicate = FALSE_SQL
+        else:
+            parts = [
+                f"{key} = {ctx.params.add(lo)}"
+                if lo == hi
+                else f"{key} BETWEEN {ctx.params.add(lo)} AND {ctx.params.add(hi)}"
+                for lo, hi in ranges
+            ]
+            predicate = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        return guarded(ctx, self.expr, predicate)
+
+
+def _ratio_predicate(
+    ctx: SqlContext, operator: str, value: Any, numerator: str, denominator: str
+) -> str:
+    """numerator / denominator <op> value, as numerator <op> value * denominator.
+
+    Multiplying instead of dividing keeps the comparison exact: PostgreSQL's NUMERIC is
+    exact, and on SQLite rounding the product to the value's own scale recovers it.
+    """
+
+    def one(op: str, v: Decimal) -> str:
+        product = f"ROUND({ctx.params.numeric(v)} * {denominator}, {_places(v)})"
+        return f"{numerator} {SQL_OPERATORS[op]} {product}"
+
+    if operator == "()":
+        parts = [one("==", v) for v in value]
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+    if operator == "!()":
+        return " AND ".join(one("!=", v) for v in value)
+    return one(operator, value)
+
+
+@dataclass(frozen=True)
+class Average:
+    """A money average over rows; 0 for a customer without rows."""
+
+    total: Expr
+    count: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.total.reads + self.count.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        c = self.count.sql
+        predicate = _ratio_predicate(ctx, operator, value, self.total.sql, c)
+        if number_holds(operator, Decimal(0), value):
+            return f"{c} = 0 OR {_or_operand(predicate)}"
+        return f"{c} > 0 AND {_and_operand(predicate)}"
+
+
+@dataclass(frozen=True)
+class OrderFrequency:
+    """(last - first order) in calendar days / (orders - 1); needs two orders, not rounded."""
+
+    first: Expr
+    last: Expr
+    count: Expr
+
+    @property
+    def reads(self) -> Reads:
+        return self.first.reads + self.last.reads + self.count.reads
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        span = (
+            f"({utc_day_number(ctx.dialect, self.last.sql)}"
+            f" - {utc_day_number(ctx.dialect, self.first.sql)})"
+        )
+        c = self.count.sql
+        predicate = _ratio_predicate(ctx, operator, value, span, f"({c} - 1)")
+        return f"{c} >= 2 AND {_and_operand(predicate)}"
+
+
+@dataclass(frozen=True)
+class Categories:
+    """A row's product categories as a set: positive operators need one category to
+    satisfy them, `!=` and `!()` need none of the excluded ones."""
+
+    product_id: str
+
+    @property
+    def reads(self) -> Reads:
+        return ()
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        negated = operator in ("!=", "!()")
+        positive = {"!=": "==", "!()": "()"}.get(operator, operator)
+        inner = integer_predicate(ctx, "pc.category_id", positive, value)
+        if inner == FALSE_SQL:
+            return TRUE_SQL if negated else FALSE_SQL
+        exists = (
+            "EXISTS (SELECT 1 FROM product_category pc"
+            f" WHERE pc.product_id = {self.product_id} AND {inner})"
+        )
+        return f"NOT {exists}" if negated else exists
+
+
+@dataclass(frozen=True)
+class Term:
+    """An attribute's SQL: its comparison, and the rows it searches if it is row-level."""
+
+    comparison: Comparison
+    rows: RowSource | None = None
