@@ -30,9 +30,8 @@ async def import_ndjson(
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            loader.reject(
-                number, None, [FieldError(None, ErrorCode.INVALID, f"invalid JSON: {exc}")]
-            )
+            message = f"invalid JSON at column {exc.colno}: {exc.msg}"
+            loader.reject(number, None, [FieldError(None, ErrorCode.INVALID, message)])
             continue
         await loader.add(number, obj)
     return await loader.finish()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.db import connection
 from models.store.importer import import_ndjson
 from tests.store import sample
 from tests.store.tables import rows
@@ -35,7 +36,7 @@ async def test_each_bad_line_is_rejected_with_its_line_number_and_reason(db):
     )
 
     reasons = [(r.position, r.reason) for r in report.rejected]
-    assert reasons[0][0] == 4 and reasons[0][1].startswith("invalid JSON: ")
+    assert reasons[0] == (4, "invalid JSON at column 29: unexpected end of data")
     assert reasons[1:] == [
         (5, "type: unknown record type 'planet'"),
         (6, "customer.email: field required"),
@@ -98,8 +99,12 @@ async def test_boolean_forms(db):
 
 
 async def test_an_item_error_names_the_item(db):
-    order = {**sample.ORDER, "customer_id": None}
-    order["items"] = [order["items"][0], {"sku": "X", "qty_ordered": "two"}]
+    good_item = {"sku": "A", "qty_ordered": 1}
+    order = {
+        **sample.ORDER,
+        "customer_id": None,
+        "items": [good_item, {"sku": "X", "qty_ordered": "two"}],
+    }
 
     report = await import_ndjson(sample.lines(order))
 
@@ -130,3 +135,30 @@ async def test_values_the_columns_cannot_hold_are_rejected(db):
     assert await rows("website") == []
     assert await rows("product") == []
     assert await rows("category") == [(1, "ok", None)]
+
+
+async def test_a_record_only_the_database_refuses_is_found_and_the_rest_written(db):
+    # A rule the validation cannot know about, as a constraint added by the store's DBA.
+    if db.dialect == "sqlite":
+        sql = (
+            "CREATE TRIGGER no_boom BEFORE INSERT ON website WHEN NEW.code = 'boom' "
+            "BEGIN SELECT RAISE(ABORT, 'boom is refused'); END"
+        )
+    else:
+        sql = "ALTER TABLE website ADD CONSTRAINT no_boom CHECK (code <> 'boom')"
+    await connection().execute_script(sql)
+
+    report = await import_ndjson(
+        sample.lines(
+            {"type": "website", "id": 1, "code": "a"},
+            {"type": "website", "id": 2, "code": "boom"},
+            {"type": "website", "id": 3, "code": "c"},
+        )
+    )
+
+    [rejection] = report.rejected
+    assert rejection.position == 2
+    assert rejection.reason.startswith("website: the database refused the record: ")
+    assert "boom" in rejection.reason
+    assert [r[0] for r in await rows("website")] == [1, 3]
+    assert (report.counts["website"].upserted, report.counts["website"].rejected) == (2, 1)

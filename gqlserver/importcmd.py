@@ -1,0 +1,43 @@
+"""`segmentql import FILE`: load NDJSON store data, print a summary, report rejected lines."""
+
+from __future__ import annotations
+
+import sys
+from typing import BinaryIO
+
+from gqlserver.db import open_database
+from gqlserver.settings import get_settings
+from models.store.importer import import_ndjson
+from models.store.report import ImportReport, TypeCounts
+from models.store.targets import DELETE_TYPE
+
+
+def summary_lines(report: ImportReport) -> list[str]:
+    """One line per record type, then the totals."""
+    lines = []
+    for record_type, c in report.by_type():
+        done = f"{c.deleted} deleted" if record_type == DELETE_TYPE else f"{c.upserted} upserted"
+        lines.append(f"{record_type}: {done}, {c.unchanged} unchanged, {c.rejected} rejected")
+    total = TypeCounts()
+    for _, counts in report.by_type():
+        total.add(counts)
+    lines.append(
+        f"total: {total.upserted} upserted, {total.deleted} deleted, "
+        f"{total.unchanged} unchanged, {len(report.rejected)} rejected"
+    )
+    return lines
+
+
+async def run_import(source: BinaryIO) -> int:
+    """Import `source`; exit status 1 if any line was rejected, else 0."""
+    from gqlserver.migrate import apply_migrations
+
+    database_url = get_settings().database_url
+    await apply_migrations(database_url)
+    async with open_database(database_url):
+        report = await import_ndjson(source)
+    for line in summary_lines(report):
+        print(line)
+    for rejection in report.rejected:
+        print(f"line {rejection.position}: {rejection.reason}", file=sys.stderr)
+    return 1 if report.rejected else 0
