@@ -30,6 +30,10 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     from gqlserver.db import APP_LABEL, tortoise_config
     from gqlserver.migrate import migration_names, url_dialect
 
+    if ctx.get("settings") is None:
+        from gqlserver.settings import get_settings
+
+        ctx["settings"] = get_settings()
     database_url = ctx["settings"].database_url
     context = TortoiseContext()
     # Entered for good in this task: jobs are tasks created from it and inherit the context.
