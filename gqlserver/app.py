@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.context import get_current_context
 
@@ -59,7 +60,10 @@ class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with bearer-token authentication in front of execution."""
 
     def __init__(self, schema: BaseSchema, authenticator: Authenticator) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        # Only graphql-transport-ws: the legacy protocol rejects bad tokens without 4403.
+        super().__init__(
+            schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

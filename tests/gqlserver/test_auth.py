@@ -117,12 +117,37 @@ async def test_websocket_with_bad_token_is_closed_with_4403(db, payload):
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "Forbidden")
 
 
-async def test_websocket_with_token_is_acknowledged(db):
+async def test_websocket_token_grants_its_scopes_to_operations(db):
     token = await tokens.create_token("someone", ["read"])
     async with uvicorn_server(create_app(make_settings(db.url))) as url:
-        answer = await _connection_init(url, {"authorization": f"Bearer {token}"})
+        ws_url = url.replace("http://", "ws://") + "/graphql"
+        async with websockets.connect(
+            ws_url, subprotocols=[Subprotocol("graphql-transport-ws")]
+        ) as ws:
+            init = {"authorization": f"Bearer {token}"}
+            await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+            ack = json.loads(await ws.recv())
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": WEBSITES}})
+            )
+            answers = [json.loads(await ws.recv()), json.loads(await ws.recv())]
 
-    assert answer == {"type": "connection_ack"}
+    assert ack == {"type": "connection_ack"}
+    assert answers == [
+        {"id": "1", "type": "next", "payload": {"data": {"websites": []}}},
+        {"id": "1", "type": "complete"},
+    ]
+
+
+async def test_legacy_websocket_protocol_is_not_offered(db):
+    async with uvicorn_server(create_app(make_settings(db.url))) as url:
+        ws_url = url.replace("http://", "ws://") + "/graphql"
+        async with websockets.connect(ws_url, subprotocols=[Subprotocol("graphql-ws")]) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4406
 
 
 async def test_created_token_is_stored_only_as_its_hash(db):
