@@ -26,6 +26,9 @@ class Params:
         self.values: list[Any] = []
 
     def add(self, value: Any) -> str:
+        if self.dialect == "sqlite" and isinstance(value, date):
+            # Text in the format Tortoise stores, so SQLite compares it as text correctly.
+            value = value.isoformat(" ") if isinstance(value, datetime) else value.isoformat()
         self.values.append(value)
         return "?" if self.dialect == "sqlite" else f"${len(self.values)}"
 
@@ -75,6 +78,18 @@ class SqlContext:
     @property
     def today(self) -> date:
         return self.now.date()
+
+
+def enclosed(sql: str) -> bool:
+    """`sql` is one parenthesised expression, so it needs no more parentheses."""
+    if not (sql.startswith("(") and sql.endswith(")")):
+        return False
+    depth = 0
+    for i, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and i < len(sql) - 1:
+            return False
+    return True
 
 
 def ordering(dialect: Dialect, expr: str) -> str:

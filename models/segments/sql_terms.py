@@ -18,6 +18,7 @@ from models.segments.sql_context import (
     FALSE_SQL,
     TRUE_SQL,
     SqlContext,
+    enclosed,
     latest_timestamp,
     month_day_key,
     ordering,
@@ -58,11 +59,11 @@ def guarded(ctx: SqlContext, expr: Expr, predicate: str) -> str:
 
 
 def _and_operand(sql: str) -> str:
-    return f"({sql})" if " OR " in sql else sql
+    return f"({sql})" if " OR " in sql and not enclosed(sql) else sql
 
 
 def _or_operand(sql: str) -> str:
-    return f"({sql})" if " OR " in sql or " AND " in sql else sql
+    return f"({sql})" if (" OR " in sql or " AND " in sql) and not enclosed(sql) else sql
 
 
 def in_list(expr: str, placeholders: Sequence[str], *, negated: bool = False) -> str:
