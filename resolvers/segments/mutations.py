@@ -1,0 +1,154 @@
+"""Segment mutations: thin calls into models/segments, domain errors mapped into payloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from models.errors import DomainError
+from models.segments import service
+from models.segments.preview import preview_segment
+from models.segments.refresh import segment_not_found
+from resolvers.context import Info
+from resolvers.errors import Error
+from resolvers.payloads import DeletePayload
+from resolvers.permissions import CanWrite
+from resolvers.segments.ids import parse_id
+from resolvers.segments.inputs import SegmentInput, input_errors
+from resolvers.segments.refresh_job import wait_for
+from resolvers.segments.types import Segment
+from tasks.segments import enqueue_refresh
+
+DEFAULT_SAMPLE_SIZE = 10
+DEFAULT_WAIT_SECONDS = 120.0
+
+
+@strawberry.type
+class SegmentPayload:
+    segment: Segment | None
+    errors: list[Error]
+
+
+@strawberry.type
+class SegmentPreviewPayload:
+    count: int | None = strawberry.field(description="Customers the conditions match now.")
+    sample_customer_ids: list[strawberry.ID]
+    would_enter: int | None = strawberry.field(
+        description="With an existing segment's id: matches not yet members."
+    )
+    would_exit: int | None = strawberry.field(
+        description="With an existing segment's id: members that no longer match."
+    )
+    errors: list[Error]
+
+
+@strawberry.type
+class RefreshSegmentPayload:
+    segment: Segment | None = strawberry.field(
+        description="After `wait: true`, as the finished refresh left it (refreshStatus tells "
+        "whether it completed; still PENDING or PROCESSING if the wait timed out)."
+    )
+    job_id: str | None
+    errors: list[Error]
+
+
+def _not_found(segment_id: int) -> list[Error]:
+    return input_errors(segment_not_found(segment_id))
+
+
+@strawberry.type
+class SegmentMutation:
+    @strawberry.mutation(permission_classes=[CanWrite], description="Saving never refreshes.")
+    async def create_segment(self, input: SegmentInput) -> SegmentPayload:
+        try:
+            row = await service.create_segment(input.to_data())
+        except DomainError as exc:
+            return SegmentPayload(segment=None, errors=input_errors(exc))
+        return SegmentPayload(segment=Segment.of(row), errors=[])
+
+    @strawberry.mutation(permission_classes=[CanWrite], description="Replaces every field.")
+    async def update_segment(self, id: strawberry.ID, input: SegmentInput) -> SegmentPayload:
+        try:
+            row = await service.update_segment(parse_id(id, "id"), input.to_data())
+        except DomainError as exc:
+            return SegmentPayload(segment=None, errors=input_errors(exc))
+        return SegmentPayload(segment=Segment.of(row), errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite], description="Deletes the segment, its members and history."
+    )
+    async def delete_segment(self, id: strawberry.ID) -> DeletePayload:
+        try:
+            deleted = await service.delete_segment(parse_id(id, "id"))
+        except DomainError as exc:
+            return DeletePayload(deleted_id=None, errors=input_errors(exc))
+        return DeletePayload(deleted_id=strawberry.ID(str(deleted)), errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Counts and samples what the input would match, storing nothing; with the id "
+        "of an existing segment also who would enter and exit at its next refresh.",
+    )
+    async def preview_segment(
+        self,
+        input: SegmentInput,
+        sample_size: Annotated[
+            int | None, strawberry.argument(description="0 to 100, default 10.")
+        ] = DEFAULT_SAMPLE_SIZE,
+        id: strawberry.ID | None = None,
+    ) -> SegmentPreviewPayload:
+        try:
+            segment_id = None if id is None else parse_id(id, "id")
+            preview = await preview_segment(
+                input.to_data(),
+                sample_size=DEFAULT_SAMPLE_SIZE if sample_size is None else sample_size,
+                segment_id=segment_id,
+            )
+        except DomainError as exc:
+            return SegmentPreviewPayload(
+                count=None,
+                sample_customer_ids=[],
+                would_enter=None,
+                would_exit=None,
+                errors=input_errors(exc),
+            )
+        return SegmentPreviewPayload(
+            count=preview.count,
+            sample_customer_ids=[strawberry.ID(str(c)) for c in preview.sample_customer_ids],
+            would_enter=preview.would_enter,
+            would_exit=preview.would_exit,
+            errors=[],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Queues a refresh (joining one already queued or running for the segment); "
+        "`wait: true` answers once it finished.",
+    )
+    async def refresh_segment(
+        self, info: Info, id: strawberry.ID, wait: bool | None = False
+    ) -> RefreshSegmentPayload:
+        try:
+            segment_id = parse_id(id, "id")
+        except DomainError as exc:
+            return RefreshSegmentPayload(segment=None, job_id=None, errors=input_errors(exc))
+        if await service.get_segment(segment_id) is None:
+            return RefreshSegmentPayload(segment=None, job_id=None, errors=_not_found(segment_id))
+        queue = info.context.queue
+        if queue is None:
+            raise RuntimeError("refreshSegment needs a job queue in the request context")
+        job = await enqueue_refresh(queue, segment_id)
+        if wait:
+            await wait_for(job, _wait_seconds(info))
+        row = await service.get_segment(segment_id)
+        if row is None:  # deleted while the refresh was queued
+            return RefreshSegmentPayload(
+                segment=None, job_id=job.job_id, errors=_not_found(segment_id)
+            )
+        return RefreshSegmentPayload(segment=Segment.of(row), job_id=job.job_id, errors=[])
+
+
+def _wait_seconds(info: Info) -> float:
+    # SEGMENTQL_REFRESH_WAIT_SECONDS; contexts built without settings (tests) use the default.
+    return float(getattr(info.context.settings, "refresh_wait_seconds", DEFAULT_WAIT_SECONDS))

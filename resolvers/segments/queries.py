@@ -1,0 +1,69 @@
+"""Segment queries: one segment, the filtered list, and membership lookups."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.relay import PageInfo
+
+from models.segments import membership, service
+from resolvers.permissions import CanRead
+from resolvers.segments.connection import page_info
+from resolvers.segments.ids import maybe_id, parse_id
+from resolvers.segments.inputs import SegmentFilter
+from resolvers.segments.types import Segment
+
+
+@strawberry.type
+class SegmentEdge:
+    node: Segment
+    cursor: str
+
+
+@strawberry.type
+class SegmentConnection:
+    edges: list[SegmentEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class SegmentQuery:
+    @strawberry.field(permission_classes=[CanRead], description="A segment by id, or null.")
+    async def segment(self, id: strawberry.ID) -> Segment | None:
+        segment_id = maybe_id(id)
+        row = None if segment_id is None else await service.get_segment(segment_id)
+        return Segment.of(row) if row else None
+
+    @strawberry.field(permission_classes=[CanRead], description="Segments in id order.")
+    async def segments(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        filter: SegmentFilter | None = None,
+    ) -> SegmentConnection:
+        criteria = filter or SegmentFilter()
+        page = await service.list_segments(
+            first=first,
+            after=after,
+            is_active=criteria.is_active,
+            refresh_status=criteria.refresh_status,
+            refresh_mode=criteria.refresh_mode,
+        )
+        edges = [
+            SegmentEdge(node=Segment.of(row), cursor=service.segment_cursor(row.id))
+            for row in page.items
+        ]
+        return SegmentConnection(
+            edges=edges, page_info=page_info([e.cursor for e in edges], has_next=page.has_next)
+        )
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Whether the customer was in the segment at its last refresh "
+        "(and on that website, when given).",
+    )
+    async def is_customer_in_segment(
+        self, segment_id: strawberry.ID, customer_id: strawberry.ID, website_id: int | None = None
+    ) -> bool:
+        return await membership.is_customer_in_segment(
+            parse_id(segment_id, "segmentId"), parse_id(customer_id, "customerId"), website_id
+        )
