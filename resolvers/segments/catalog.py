@@ -1,0 +1,92 @@
+"""The condition catalog as GraphQL: what an admin frontend builds its condition editor from."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from models.segments.catalog import CATALOG, catalog_suggestions
+from models.segments.catalog_types import OPERATOR_LABELS, AttributeSpec, Option, ValueKind
+from models.segments.catalog_types import InputType as ModelInputType
+from resolvers.permissions import CanRead
+
+
+@strawberry.enum(description="How a condition's value is entered.")
+class ConditionInputType(Enum):
+    STRING = "string"
+    NUMERIC = "numeric"
+    DATE = "date"
+    SELECT = "select"
+
+
+@strawberry.type(description="A value with its label.")
+class ConditionOption:
+    value: str
+    label: str
+
+
+@strawberry.type(description="One attribute a condition of a type can test.")
+class ConditionAttribute:
+    code: str
+    label: str
+    input_type: ConditionInputType
+    operators: list[str] = strawberry.field(description="Allowed operators, e.g. `==`, `{}`.")
+    operator_options: list[ConditionOption] = strawberry.field(
+        description="The allowed operators with labels."
+    )
+    options: list[ConditionOption] = strawberry.field(
+        description="Select values: the fixed options, the existing websites, stores or"
+        " groups, or (see optionsAreSuggestions) values found in the store data."
+    )
+    options_are_suggestions: bool = strawberry.field(
+        description="True when any non-empty value is accepted and `options` only suggests."
+    )
+    description: str = strawberry.field(description="What exactly the attribute compares.")
+
+
+@strawberry.type(description="A condition type and its attributes.")
+class ConditionType:
+    type: str = strawberry.field(description="Short type name used in condition trees.")
+    label: str
+    maho_type: str = strawberry.field(description="Maho's model alias, accepted as well.")
+    attributes: list[ConditionAttribute]
+
+
+def _options(spec: AttributeSpec, suggested: dict) -> list[ConditionOption]:
+    found: list[Option] = list(spec.options or suggested.get(spec.suggestions, []))
+    return [ConditionOption(value=o.value, label=o.label) for o in found]
+
+
+def _attribute(code: str, spec: AttributeSpec, suggested: dict) -> ConditionAttribute:
+    return ConditionAttribute(
+        code=code,
+        label=spec.label,
+        input_type=ConditionInputType(ModelInputType(spec.input_type).value),
+        operators=list(spec.operators),
+        operator_options=[
+            ConditionOption(value=o, label=OPERATOR_LABELS[o]) for o in spec.operators
+        ],
+        options=_options(spec, suggested),
+        options_are_suggestions=spec.kind is ValueKind.CODE,
+        description=spec.description,
+    )
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Every condition type with its attributes, operators and value options.",
+    )
+    async def condition_catalog(self) -> list[ConditionType]:
+        suggested = await catalog_suggestions()
+        return [
+            ConditionType(
+                type=spec.type,
+                label=spec.label,
+                maho_type=spec.maho_type,
+                attributes=[_attribute(c, a, suggested) for c, a in spec.attributes.items()],
+            )
+            for spec in CATALOG.values()
+        ]
