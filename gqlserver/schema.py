@@ -16,11 +16,12 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
+from resolvers.segments.catalog import CatalogQuery
 from resolvers.segments.subscriptions import SegmentSubscription
 from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
 
-QUERIES: tuple[type, ...] = (StoreQuery,)
+QUERIES: tuple[type, ...] = (StoreQuery, CatalogQuery)
 MUTATIONS: tuple[type, ...] = (StoreMutation,)
 SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription,)
 
