@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +30,7 @@ from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
-from resolvers.context import Context
+from resolvers.context import Context, L
 from tasks.inprocess import start_inprocess_worker
 from tasks.queue import create_queue
 
@@ -44,6 +44,12 @@ class ConnectionContext(Context):
     """A websocket connection's context; strawberry stores the connection_init payload here."""
 
     connection_params: Any = None
+
+    def loader(self, factory: Callable[[], L]) -> L:
+        """Loaders that batch but do not cache: a connection outlives any one event's data."""
+        found = super().loader(factory)
+        found.cache = False
+        return found
 
 
 def unauthorized(token_given: bool) -> JSONResponse:
