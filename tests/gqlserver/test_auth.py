@@ -223,3 +223,16 @@ async def test_write_and_admin_tokens_can_write(make_client, scope):
         "upsertStoreRecords": {"counts": [{"type": "website", "upserted": 1}], "errors": []}
     }
     assert [(w.id, w.code) for w in await Website.all()] == [(5, "shop")]
+
+
+def test_websocket_connection_loaders_batch_without_caching():
+    from gqlserver.app import ConnectionContext
+    from resolvers.context import Context
+    from resolvers.store.loaders import WebsiteByIdLoader
+
+    connection = ConnectionContext()
+    request = Context()
+
+    assert connection.loader(WebsiteByIdLoader) is connection.loader(WebsiteByIdLoader)
+    assert connection.loader(WebsiteByIdLoader).cache is False
+    assert request.loader(WebsiteByIdLoader).cache is True
