@@ -31,7 +31,9 @@ from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
 from resolvers.context import Context, L
+from tasks.broadcast import install_broadcast
 from tasks.inprocess import start_inprocess_worker
+from tasks.live import install_live_reevaluation
 from tasks.queue import create_queue
 
 logger = logging.getLogger("segmentql.app")
@@ -162,6 +164,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
+        # Refreshes run here (the in-process worker) publish to subscribers; store changes
+        # made through the API queue a live re-evaluation of the changed customers.
+        stack.callback(install_broadcast(queue))
+        stack.callback(install_live_reevaluation(queue))
         if settings.redis_in_memory:
             worker = await start_inprocess_worker(queue)
             stack.push_async_callback(worker.close)

@@ -10,6 +10,7 @@ from gqlserver.settings import get_settings
 from models.store.importer import import_ndjson
 from models.store.report import ImportReport, TypeCounts
 from models.store.targets import DELETE_TYPE
+from tasks.live import live_changes_for_import
 
 
 def summary_lines(report: ImportReport) -> list[str]:
@@ -32,9 +33,14 @@ async def run_import(source: BinaryIO) -> int:
     """Import `source`; exit status 1 if any line was rejected, else 0."""
     from gqlserver.migrate import apply_migrations
 
-    database_url = get_settings().database_url
-    await apply_migrations(database_url)
-    async with open_database(database_url):
+    settings = get_settings()
+    await apply_migrations(settings.database_url)
+    # Live segments follow the import: re-evaluation is queued for the worker, or with
+    # memory:// (no worker) done inline once the import is over.
+    async with (
+        open_database(settings.database_url),
+        live_changes_for_import(settings.redis_url),
+    ):
         report = await import_ndjson(source)
     for line in summary_lines(report):
         print(line)

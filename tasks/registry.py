@@ -12,10 +12,12 @@ from typing import Any
 from arq.cron import CronJob
 from arq.worker import Function
 
+from tasks.live import LIVE_CRON_JOBS, LIVE_FUNCTIONS
 from tasks.maintenance import ping
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
     ping,
+    *LIVE_FUNCTIONS,
 ]
 
-CRON_JOBS: list[CronJob] = []
+CRON_JOBS: list[CronJob] = [*LIVE_CRON_JOBS]

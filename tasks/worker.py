@@ -54,9 +54,16 @@ async def on_startup(ctx: dict[str, Any]) -> None:
             f"the database lacks {len(missing)} migration(s) ({', '.join(missing)}): "
             "run `segmentql migrate` first"
         )
+    from tasks.broadcast import install_broadcast
+
+    # Refreshes run by this worker reach the subscribers of every server process.
+    ctx["uninstall_broadcast"] = install_broadcast(ctx["redis"])
 
 
 async def on_shutdown(ctx: dict[str, Any]) -> None:
+    uninstall_broadcast = ctx.pop("uninstall_broadcast", None)
+    if uninstall_broadcast is not None:
+        uninstall_broadcast()
     context: TortoiseContext | None = ctx.get("tortoise")
     if context is not None:
         await context.close_connections()

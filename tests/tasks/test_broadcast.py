@@ -1,0 +1,266 @@
+"""Refresh outcomes and membership changes published to Redis pub/sub."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pytest_asyncio
+from redis.asyncio import Redis
+
+from models.segments.orm import Segment
+from models.segments.refresh import refresh_segment
+from models.store.customers import Customer
+from models.store.reference import CustomerGroup, Website
+from tasks import broadcast
+from tasks.broadcast import install_broadcast, membership_channel, refreshed_channel
+from tasks.queue import create_queue
+
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+T1 = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
+END = b'"end"'
+
+
+@pytest_asyncio.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = await create_queue(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+@pytest_asyncio.fixture
+async def published(redis: Redis) -> AsyncIterator[None]:
+    uninstall = install_broadcast(redis)
+    try:
+        yield
+    finally:
+        uninstall()
+
+
+class Listener:
+    """A pub/sub subscriber that reads until the end marker the test publishes itself."""
+
+    def __init__(self, redis: Redis, *channels: str) -> None:
+        self.redis = redis
+        self.channels = channels
+        self.pubsub = redis.pubsub(ignore_subscribe_messages=True)
+
+    async def __aenter__(self) -> Listener:
+        for channel in self.channels:
+            if "*" in channel:
+                await self.pubsub.psubscribe(channel)
+            else:
+                await self.pubsub.subscribe(channel)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.pubsub.aclose()
+
+    async def received(self, end_channel: str) -> list[tuple[str, Any]]:
+        await self.redis.publish(end_channel, END)
+        found: list[tuple[str, Any]] = []
+        deadline = asyncio.get_running_loop().time() + 5.0
+        while True:
+            assert asyncio.get_running_loop().time() < deadline, f"no end marker; got {found}"
+            message = await self.pubsub.get_message(timeout=1.0)
+            if message is None:  # a subscribe confirmation, or nothing yet
+                continue
+            if message["data"] == END:
+                return found
+            channel = message["channel"].decode()
+            kind = channel.rsplit(":", 1)[1]
+            found.append((kind, orjson.loads(message["data"])))
+
+
+def _anns() -> dict:
+    return {
+        "type": "combine",
+        "aggregator": "all",
+        "value": True,
+        "conditions": [
+            {
+                "type": "customer_attributes",
+                "attribute": "firstname",
+                "operator": "==",
+                "value": "Ann",
+            }
+        ],
+    }
+
+
+async def _store(firstnames: dict[int, str]) -> None:
+    await Website.create(id=1, code="base", name="Base")
+    await CustomerGroup.create(id=1, code="general")
+    for cid, firstname in firstnames.items():
+        await Customer.create(
+            id=cid,
+            website_id=1,
+            group_id=1,
+            email=f"c{cid}@example.com",
+            firstname=firstname,
+            created_at=T0,
+        )
+
+
+async def _segment() -> Segment:
+    return await Segment.create(name="anns", website_ids=[1], conditions=_anns())
+
+
+def _membership(payload: dict) -> tuple[int, int, str]:
+    return payload["segment_id"], payload["customer_id"], payload["change"]
+
+
+async def test_a_refresh_publishes_each_change_then_the_outcome(db, redis, published):
+    await _store({1: "Ann", 2: "Ann", 3: "Bob"})
+    segment = await _segment()
+    own_changes = membership_channel(redis, segment.id)
+    own_refreshes = refreshed_channel(redis, segment.id)
+
+    async with Listener(redis, own_changes, own_refreshes) as listener:
+        outcome = await refresh_segment(segment.id, now=T0)
+        found = await listener.received(own_refreshes)
+
+    assert [kind for kind, _ in found] == ["membership", "membership", "refreshed"]
+    assert sorted(_membership(p) for _, p in found[:2]) == [
+        (segment.id, 1, "entered"),
+        (segment.id, 2, "entered"),
+    ]
+    first = found[0][1]
+    assert first["website_id"] == 1
+    assert first["at"] == T0.isoformat()
+    assert first["event_id"] == outcome.first_event_id
+    assert found[2][1] == {
+        "segment_id": segment.id,
+        "matched_count": 2,
+        "entered_count": 2,
+        "exited_count": 0,
+        "refreshed_at": T0.isoformat(),
+        "restricted": False,
+        "membership_published": True,
+    }
+
+
+async def test_pattern_subscribers_see_every_segment(db, redis, published):
+    await _store({1: "Ann"})
+    first, second = await _segment(), await _segment()
+
+    async with Listener(redis, membership_channel(redis, None)) as listener:
+        await refresh_segment(first.id, now=T0)
+        await refresh_segment(second.id, now=T0)
+        found = await listener.received(membership_channel(redis, first.id))
+
+    assert [_membership(p) for _, p in found] == [
+        (first.id, 1, "entered"),
+        (second.id, 1, "entered"),
+    ]
+
+
+async def test_events_are_read_in_chunks_in_id_order(db, redis, published, monkeypatch):
+    monkeypatch.setattr(broadcast, "EVENT_CHUNK", 2)
+    await _store({cid: "Ann" for cid in range(1, 6)})
+    segment = await _segment()
+
+    async with Listener(redis, membership_channel(redis, segment.id)) as listener:
+        outcome = await refresh_segment(segment.id, now=T0)
+        found = await listener.received(membership_channel(redis, segment.id))
+
+    assert outcome.first_event_id is not None
+    assert [p["event_id"] for _, p in found] == list(
+        range(outcome.first_event_id, outcome.first_event_id + 5)
+    )
+    assert sorted(p["customer_id"] for _, p in found) == [1, 2, 3, 4, 5]
+
+
+async def test_a_huge_refresh_publishes_only_its_summary(db, redis, published, monkeypatch):
+    monkeypatch.setattr(broadcast, "MAX_PUBLISHED_EVENTS", 2)
+    await _store({1: "Ann", 2: "Ann", 3: "Ann"})
+    segment = await _segment()
+    channels = membership_channel(redis, segment.id), refreshed_channel(redis, segment.id)
+
+    async with Listener(redis, *channels) as listener:
+        await refresh_segment(segment.id, now=T0)
+        found = await listener.received(channels[1])
+
+    assert [(kind, p["entered_count"], p["membership_published"]) for kind, p in found] == [
+        ("refreshed", 3, False)
+    ]
+
+
+async def test_live_re_evaluation_publishes_only_when_something_changed(db, redis, published):
+    await _store({1: "Ann", 2: "Bob"})
+    segment = await _segment()
+    await refresh_segment(segment.id, now=T0)
+    channels = membership_channel(redis, segment.id), refreshed_channel(redis, segment.id)
+    await Customer.filter(id=2).update(firstname="Ann")
+
+    async with Listener(redis, *channels) as listener:
+        await refresh_segment(segment.id, now=T1, customer_ids=[1])  # unchanged: silent
+        await refresh_segment(segment.id, now=T1, customer_ids=[2])
+        found = await listener.received(channels[1])
+
+    assert [(kind, p.get("customer_id"), p.get("restricted")) for kind, p in found] == [
+        ("membership", 2, None),
+        ("refreshed", None, True),
+    ]
+    assert found[1][1]["matched_count"] == 2
+
+
+async def test_installed_twice_in_one_process_publishes_once(db, redis, published):
+    await _store({1: "Ann"})
+    segment = await _segment()
+    uninstall_again = install_broadcast(redis)
+    try:
+        async with Listener(redis, membership_channel(redis, segment.id)) as listener:
+            await refresh_segment(segment.id, now=T0)
+            found = await listener.received(membership_channel(redis, segment.id))
+    finally:
+        uninstall_again()
+
+    assert [_membership(p) for _, p in found] == [(segment.id, 1, "entered")]
+
+
+async def test_nothing_is_published_once_uninstalled(db, redis):
+    await _store({1: "Ann"})
+    segment = await _segment()
+    install_broadcast(redis)()
+
+    async with Listener(redis, membership_channel(redis, segment.id)) as listener:
+        await refresh_segment(segment.id, now=T0)
+        found = await listener.received(membership_channel(redis, segment.id))
+
+    assert found == []
+
+
+async def test_a_publishing_failure_does_not_fail_the_refresh(db):
+    class DownRedis:
+        connection_pool = type("Pool", (), {"connection_kwargs": {"db": 0}})()
+
+        def pipeline(self, **_: object) -> Any:
+            raise ConnectionError("redis is down")
+
+        async def publish(self, *_: object) -> int:
+            raise ConnectionError("redis is down")
+
+    await _store({1: "Ann"})
+    segment = await _segment()
+    uninstall = install_broadcast(DownRedis())
+    try:
+        outcome = await refresh_segment(segment.id, now=T0)
+    finally:
+        uninstall()
+
+    assert outcome.entered_count == 1
+    assert (await Segment.get(id=segment.id)).matched_customers_count == 1
+
+
+def test_channels_carry_the_redis_database_number():
+    class Client:
+        connection_pool = type("Pool", (), {"connection_kwargs": {"db": 15}})()
+
+    assert membership_channel(Client(), 7) == "segmentql:15:segments:7:membership"
+    assert refreshed_channel(Client(), None) == "segmentql:15:segments:*:refreshed"
