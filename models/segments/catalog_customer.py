@@ -28,12 +28,12 @@ from models.segments.sql_sources import (
 from models.segments.sql_terms import (
     Average,
     Choice,
+    Count,
     DateOf,
     Day,
     DaysInactive,
     DaysSince,
     DaysUntilBirthday,
-    Integer,
     Number,
     OrderFrequency,
     Term,
@@ -128,7 +128,9 @@ CUSTOMER_CLV: dict[str, AttributeSpec] = {
         "Lifetime Sales Amount", Term(Number(_CLV_SALES)), "Sum of grand totals." + _CLV_NOTE
     ),
     "number_of_orders": numeric_attribute(
-        "Number of Orders", Term(Integer(_CLV_ORDERS)), "0 without orders." + _CLV_NOTE
+        "Number of Orders",
+        Term(Count(CLV_STATS, "order_count")),
+        "0 without orders." + _CLV_NOTE,
     ),
     "average_order_value": numeric_attribute(
         "Average Order Value",

@@ -23,7 +23,16 @@ from models.segments.sql_sources import (
     column,
     stat,
 )
-from models.segments.sql_terms import Categories, Choice, DateOf, DaysSince, Integer, Term, Text
+from models.segments.sql_terms import (
+    Categories,
+    Choice,
+    Count,
+    DateOf,
+    DaysSince,
+    Integer,
+    Term,
+    Text,
+)
 
 WISHLIST_SHARED = (Option("1", "Yes"), Option("0", "No"))
 
@@ -57,7 +66,7 @@ PRODUCT_VIEWED: dict[str, AttributeSpec] = {
     **current_product_fields(VIEWS, VIEWED_PRODUCTS, "v"),
     "view_count": numeric_attribute(
         "Products Viewed",
-        Term(Integer(stat(VIEW_STATS, "product_count", zero=0))),
+        Term(Count(VIEW_STATS, "product_count")),
         "Number of distinct products viewed, 0 without views.",
     ),
     "days_since_last_view": numeric_attribute(
@@ -76,7 +85,7 @@ PRODUCT_WISHLIST: dict[str, AttributeSpec] = {
     **current_product_fields(WISHLIST_ITEMS, WISHLIST_PRODUCTS, "wi"),
     "wishlist_items_count": numeric_attribute(
         "Wishlist Items Count",
-        Term(Integer(stat(WISHLIST_STATS, "item_count", zero=0))),
+        Term(Count(WISHLIST_STATS, "item_count")),
         "Items in all the customer's wishlists, 0 without items.",
     ),
     "days_since_added": numeric_attribute(

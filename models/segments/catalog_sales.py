@@ -27,6 +27,7 @@ from models.segments.sql_terms import (
     Average,
     Categories,
     Choice,
+    Count,
     DateOf,
     DaysSince,
     HoursSince,
@@ -210,7 +211,9 @@ ORDER_ATTRIBUTES: dict[str, AttributeSpec] = {
         "Sum of grand totals, 0 without orders." + _LIVE_NOTE,
     ),
     "number_of_orders": numeric_attribute(
-        "Number of Orders", Term(Integer(_LIVE_COUNT)), "0 without orders." + _LIVE_NOTE
+        "Number of Orders",
+        Term(Count(ORDER_STATS, "order_count")),
+        "0 without orders." + _LIVE_NOTE,
     ),
 }
 

@@ -25,7 +25,6 @@ from typing import Any
 from models.segments.catalog import attribute_spec
 from models.segments.sql_context import (
     FALSE_SQL,
-    TRUE_SQL,
     Dialect,
     Params,
     SqlContext,
@@ -33,6 +32,7 @@ from models.segments.sql_context import (
     sql_literal,
 )
 from models.segments.sql_sources import JoinedTable, RowSource, StatsSource
+from models.segments.sql_terms import exists_sql
 from models.segments.tree import Group, Leaf, Node, leaves, prune_empty
 
 INDENT = "    "
@@ -127,7 +127,7 @@ def _joins(root: Group) -> dict[Source, list[str]]:
     """Each statistics source or joined table the tree reads, with the columns it needs."""
     needed: dict[Source, list[str]] = {}
     for leaf in leaves(root):
-        for source, name in _spec(leaf).term.comparison.reads:
+        for source, name in _spec(leaf).term.comparison.reads(leaf.operator, leaf.value):
             names = needed.setdefault(source, [])
             if name not in names:
                 names.append(name)
@@ -195,24 +195,20 @@ class _TreeRenderer:
         rows: RowSource | None = spec.term.rows
         if rows is None:
             sql = spec.term.comparison.render(self.ctx, leaf.operator, leaf.value)
-            if (" AND " in sql or " OR " in sql) and not enclosed(sql):
+            if (" AND " in sql or " OR " in sql) and not _single_term(sql):
                 sql = f"({sql})"
-            return [comment, sql]
-        self.ctx.row_level = True
-        try:
-            predicate = spec.term.comparison.render(self.ctx, leaf.operator, leaf.value)
-        finally:
-            self.ctx.row_level = False
-        if predicate == FALSE_SQL:
-            return [comment, FALSE_SQL]
-        filters = [f"{rows.customer_column} = c.id", *rows.filters]
-        if predicate != TRUE_SQL:
-            wrap = " OR " in predicate and not enclosed(predicate)
-            filters.append(f"({predicate})" if wrap else predicate)
-        return [
-            comment,
-            "EXISTS (",
-            f"{INDENT}SELECT 1",
-            *_from_lines(rows.tables, filters, INDENT),
-            ")",
-        ]
+        else:
+            self.ctx.row_level = True
+            try:
+                predicate = spec.term.comparison.render(self.ctx, leaf.operator, leaf.value)
+            finally:
+                self.ctx.row_level = False
+            sql = exists_sql(rows, predicate)
+        return [comment, *sql.split("\n")]
+
+
+def _single_term(sql: str) -> bool:
+    for prefix in ("EXISTS ", "NOT EXISTS "):
+        if sql.startswith(prefix):
+            return enclosed(sql[len(prefix) :])
+    return enclosed(sql)

@@ -30,6 +30,8 @@ class StatsSource:
     customer_column: str
     filters: tuple[str, ...]
     columns: tuple[tuple[str, str], ...]  # (name, aggregate expression)
+    # The same rows as a row set, so "has none" / "has some" can be an (anti) semi-join.
+    rows: RowSource | None = None
 
     def column(self, name: str) -> str:
         return dict(self.columns)[name]
@@ -126,6 +128,7 @@ ORDER_STATS = StatsSource(
         ("last_order_at", "MAX(o.created_at)"),
         ("first_order_at", "MIN(o.created_at)"),
     ),
+    RowSource("sales_order o", "o.customer_id", (NOT_CANCELED,)),
 )
 CLV_STATS = StatsSource(
     "clv_stats",
@@ -133,6 +136,7 @@ CLV_STATS = StatsSource(
     "o.customer_id",
     (NOT_CANCELED_OR_CLOSED,),
     (("order_count", "COUNT(*)"), ("sales_total", "ROUND(SUM(o.grand_total), 4)")),
+    RowSource("sales_order o", "o.customer_id", (NOT_CANCELED_OR_CLOSED,)),
 )
 REFUND_STATS = StatsSource(
     "refund_stats",
@@ -154,6 +158,7 @@ VIEW_STATS = StatsSource(
     "v.customer_id",
     (),
     (("product_count", "COUNT(DISTINCT v.product_id)"), ("last_viewed_at", "MAX(v.added_at)")),
+    VIEWS,
 )
 WISHLIST_STATS = StatsSource(
     "wishlist_stats",
@@ -161,6 +166,7 @@ WISHLIST_STATS = StatsSource(
     "w.customer_id",
     (),
     (("item_count", "COUNT(*)"), ("last_added_at", "MAX(wi.added_at)")),
+    WISHLIST_ITEMS,
 )
 
 SUBSCRIBER = JoinedTable("ns", "newsletter_subscriber", "customer_id")

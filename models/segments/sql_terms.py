@@ -24,15 +24,17 @@ from models.segments.sql_context import (
     ordering,
     utc_day_number,
 )
-from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource
+from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource, stat
 from models.segments.sql_time import (
     birthday_key_ranges,
+    contains,
     days_ago,
     integer_intervals,
     timestamp_hours_ago,
     timestamp_on_days,
 )
 
+INDENT = "    "
 SQL_OPERATORS = {"==": "=", "!=": "<>", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
 # A never-ordered customer's days without purchase is infinite: it satisfies these only.
 _INFINITY_MATCHES = frozenset({">", ">=", "!=", "!()"})
@@ -41,8 +43,9 @@ Reads = tuple[tuple[StatsSource | JoinedTable, str], ...]
 
 
 class Comparison(Protocol):
-    @property
-    def reads(self) -> Reads: ...
+    def reads(self, operator: str, value: Any) -> Reads:
+        """The joins rendering this leaf needs (known before rendering: SQL order matters)."""
+        ...
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str: ...
 
@@ -119,8 +122,7 @@ def integer_predicate(ctx: SqlContext, expr: str, operator: str, value: Any) -> 
 class Text:
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -143,8 +145,7 @@ class Number:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -162,8 +163,7 @@ class Integer:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -176,8 +176,7 @@ class Choice:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -195,8 +194,7 @@ class DateOf:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: date) -> str:
@@ -210,8 +208,7 @@ class Day:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: date) -> str:
@@ -226,8 +223,7 @@ class DaysSince:
     expr: Expr
     missing_is_infinite: bool = False
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -249,8 +245,7 @@ class DaysInactive:
     registered: Expr
     others: tuple[Expr, ...]
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.registered.reads + tuple(r for e in self.others for r in e.reads)
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -264,8 +259,7 @@ class HoursSince:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -280,8 +274,7 @@ class DaysUntilBirthday:
 
     expr: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -330,8 +323,7 @@ class Average:
     total: Expr
     count: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.total.reads + self.count.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -350,8 +342,7 @@ class OrderFrequency:
     last: Expr
     count: Expr
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return self.first.reads + self.last.reads + self.count.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -371,8 +362,7 @@ class Categories:
 
     product_id: str
 
-    @property
-    def reads(self) -> Reads:
+    def reads(self, operator: str, value: Any) -> Reads:
         return ()
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
@@ -386,6 +376,64 @@ class Categories:
             f" WHERE pc.product_id = {self.product_id} AND {inner})"
         )
         return f"NOT {exists}" if negated else exists
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows a customer has (0 without rows).
+
+    When the condition only tells none from some (`== 0`, `> 0`, `!= 0`, `< 1`...), it
+    is an anti / semi-join on the rows instead of a grouped count of every row.
+    """
+
+    source: StatsSource
+    column: str
+
+    def _presence(self, operator: str, value: Any) -> tuple[bool, bool] | None:
+        """(holds for 0, holds for every positive count), or None when counts matter."""
+        intervals = integer_intervals(operator, value)
+        positive = [(max(lo or 1, 1), hi) for lo, hi in intervals if hi is None or hi >= 1]
+        if positive and positive != [(1, None)]:
+            return None
+        return contains(intervals, 0), bool(positive)
+
+    def reads(self, operator: str, value: Any) -> Reads:
+        if self.source.rows is not None and self._presence(operator, value) is not None:
+            return ()
+        return self._count.reads
+
+    @property
+    def _count(self) -> Expr:
+        return stat(self.source, self.column, zero=0)
+
+    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
+        presence = self._presence(operator, value)
+        if self.source.rows is None or presence is None:
+            return Integer(self._count).render(ctx, operator, value)
+        zero, some = presence
+        if zero and some:
+            return TRUE_SQL
+        if not zero and not some:
+            return FALSE_SQL
+        exists = exists_sql(self.source.rows, TRUE_SQL)
+        return exists if some else f"NOT {exists}"
+
+
+def exists_sql(rows: RowSource, predicate: str) -> str:
+    """The customer has at least one of `rows` for which `predicate` holds (multi-line)."""
+    if predicate == FALSE_SQL:
+        return FALSE_SQL
+    filters = [f"{rows.customer_column} = c.id", *rows.filters]
+    if predicate != TRUE_SQL:
+        filters.append(
+            f"({predicate})" if " OR " in predicate and not enclosed(predicate) else predicate
+        )
+    tables = [t.strip() for t in rows.tables.split("\n")]
+    lines = ["EXISTS (", f"{INDENT}SELECT 1", f"{INDENT}FROM {tables[0]}"]
+    lines += [f"{INDENT}{t}" for t in tables[1:]]
+    lines += [f"{INDENT}{'WHERE' if i == 0 else '  AND'} {f}" for i, f in enumerate(filters)]
+    lines.append(")")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

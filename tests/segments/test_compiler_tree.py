@@ -266,3 +266,22 @@ async def test_empty_tree_runs_on_both_dialects(db):
     )
     rows = await connection().execute_query_dict(compiled.sql, compiled.params)
     assert sorted((r["customer_id"], r["website_id"]) for r in rows) == [(1, 1), (2, 1), (4, 1)]
+
+
+def test_counts_that_only_tell_none_from_some_are_semi_joins():
+    for operator, value, expected in [
+        ("==", 0, "NOT EXISTS ("),
+        ("<", 1, "NOT EXISTS ("),
+        (">", 0, "-- order_attributes.number_of_orders >\n      EXISTS ("),
+        ("!=", "0", "-- order_attributes.number_of_orders !=\n      EXISTS ("),
+        (">=", "0.5", "-- order_attributes.number_of_orders >=\n      EXISTS ("),
+        ("!()", [0], "-- order_attributes.number_of_orders !()\n      EXISTS ("),
+    ]:
+        sql = _compile(root(leaf("order_attributes", "number_of_orders", operator, value))).sql
+        assert expected in sql, (operator, value)
+        assert "LEFT JOIN" not in sql
+    for operator, value in [("==", 2), (">", 1), ("()", "0, 2")]:
+        sql = _compile(root(leaf("order_attributes", "number_of_orders", operator, value))).sql
+        assert ") order_stats ON" in sql
+    assert "1 = 1" in _compile(root(leaf("customer_clv", "number_of_orders", ">=", 0))).sql
+    assert "1 = 0" in _compile(root(leaf("product_viewed", "view_count", "<", 0))).sql
