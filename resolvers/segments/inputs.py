@@ -27,7 +27,8 @@ class SegmentInput:
     priority: int = strawberry.field(default=0, description="0 or more.")
     conditions: JSON | None = strawberry.field(
         default=None,
-        description="The condition tree (a combine node); null or {} matches every customer.",
+        description="The condition tree (a combine node); null or {} matches every active "
+        "customer of the segment's websites and groups.",
     )
     auto_email_active: bool = False
     allow_overlapping_sequences: bool = False
@@ -41,7 +42,7 @@ class SegmentInput:
             customer_group_ids=list(self.customer_group_ids),
             refresh_mode=RefreshMode(self.refresh_mode),
             priority=self.priority,
-            conditions=self.conditions if self.conditions is not None else {},
+            conditions=self.conditions,
             auto_email_active=self.auto_email_active,
             allow_overlapping_sequences=self.allow_overlapping_sequences,
         )

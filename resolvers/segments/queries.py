@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.relay import PageInfo
 
@@ -36,7 +38,9 @@ class SegmentQuery:
     @strawberry.field(permission_classes=[CanRead], description="Segments in id order.")
     async def segments(
         self,
-        first: int | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Default 50, at most 500.")
+        ] = None,
         after: str | None = None,
         filter: SegmentFilter | None = None,
     ) -> SegmentConnection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.relay import PageInfo
@@ -18,6 +19,10 @@ from resolvers.context import Info
 from resolvers.segments.connection import page_info
 from resolvers.segments.ids import parse_id
 from resolvers.segments.loaders import SegmentByIdLoader
+from resolvers.store.loaders import CustomerByIdLoader
+
+if TYPE_CHECKING:
+    from resolvers.store.types import Customer
 
 RefreshModeType = strawberry.enum(RefreshMode, name="RefreshMode")
 RefreshStatusType = strawberry.enum(RefreshStatus, name="RefreshStatus")
@@ -31,10 +36,21 @@ class SegmentMember:
     customer_id: strawberry.ID
     website_id: int
     added_at: datetime
+    customer_pk: strawberry.Private[int]
+
+    @strawberry.field(description="Null if the customer was deleted since the last refresh.")
+    async def customer(
+        self, info: Info
+    ) -> Annotated[Customer, strawberry.lazy("resolvers.store.types")] | None:
+        from resolvers.store.types import Customer  # that module imports this one
+
+        row = await info.context.loader(CustomerByIdLoader).load(self.customer_pk)
+        return Customer.from_row(row) if row else None
 
     @classmethod
     def of(cls, member: membership.Member) -> SegmentMember:
         return cls(
+            customer_pk=member.customer_id,
             customer_id=strawberry.ID(str(member.customer_id)),
             website_id=member.website_id,
             added_at=member.added_at,
@@ -158,7 +174,13 @@ class Segment:
         return conditions_sql(self.row, dialect())
 
     @strawberry.field(description="Current members in customer id order.")
-    async def members(self, first: int | None = None, after: str | None = None) -> MemberConnection:
+    async def members(
+        self,
+        first: Annotated[
+            int | None, strawberry.argument(description="Default 50, at most 500.")
+        ] = None,
+        after: str | None = None,
+    ) -> MemberConnection:
         page = await membership.members_page(self.row.id, first=first, after=after)
         return MemberConnection.of(page, self.matched_customers_count)
 
@@ -168,7 +190,9 @@ class Segment:
     async def membership_history(
         self,
         customer_id: strawberry.ID | None = None,
-        first: int | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Default 50, at most 500.")
+        ] = None,
         after: str | None = None,
     ) -> MembershipEventConnection:
         page = await events.membership_history(
