@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.segments.catalog import attribute_spec
+from models.segments.catalog_types import AttributeSpec
 from models.segments.sql_context import (
     FALSE_SQL,
     Dialect,
@@ -164,7 +165,7 @@ def _from_lines(tables: str, filters: list[str], indent: str) -> list[str]:
     return lines
 
 
-def _spec(leaf: Leaf) -> Any:
+def _spec(leaf: Leaf) -> AttributeSpec:
     spec = attribute_spec(leaf.type, leaf.attribute)
     if spec is None or leaf.operator not in spec.operators:
         raise ValueError(f"not in the catalog: {leaf.type}.{leaf.attribute} {leaf.operator}")

@@ -120,6 +120,9 @@ def integer_predicate(ctx: SqlContext, expr: str, operator: str, value: Any) -> 
 
 @dataclass(frozen=True)
 class Text:
+    """Text: exact comparisons by code point; `{}` / `!{}` ignore case on both sides with the
+    database's LOWER (SQLite folds ASCII letters only, PostgreSQL every letter)."""
+
     expr: Expr
 
     def reads(self, operator: str, value: Any) -> Reads:

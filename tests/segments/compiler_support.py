@@ -45,14 +45,6 @@ async def customer(id: int, **fields: Any) -> Customer:
     return await Customer.create(id=id, **values)
 
 
-async def four_customers() -> None:
-    """Customers 1-4 (website 1 except 3), plus inactive 5; see test data in each module."""
-    await reference_data()
-    for cid in (1, 2, 3, 4):
-        await customer(cid, website_id=2 if cid == 3 else 1, store_id=2 if cid == 3 else None)
-    await customer(5, is_active=False)
-
-
 async def order(id: int, customer_id: int | None, **fields: Any) -> Order:
     values: dict[str, Any] = {
         "state": "complete",
