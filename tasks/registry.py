@@ -14,10 +14,12 @@ from arq.worker import Function
 
 from tasks.live import LIVE_CRON_JOBS, LIVE_FUNCTIONS
 from tasks.maintenance import ping
+from tasks.segments import SEGMENT_CRON_JOBS, SEGMENT_FUNCTIONS
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
     ping,
     *LIVE_FUNCTIONS,
+    *SEGMENT_FUNCTIONS,
 ]
 
-CRON_JOBS: list[CronJob] = [*LIVE_CRON_JOBS]
+CRON_JOBS: list[CronJob] = [*LIVE_CRON_JOBS, *SEGMENT_CRON_JOBS]
