@@ -20,6 +20,8 @@ from models.segments.values import INVALID, ValueProblem, normalise_item, split_
 MAX_DEPTH = 20
 MAX_LEAVES = 300
 MAX_LIST_ITEMS = 1000
+# Every value becomes a bound parameter; both databases cap those near 32767 per query.
+MAX_TOTAL_VALUES = 10000
 
 
 @dataclass
@@ -63,6 +65,8 @@ def parse_conditions(raw: Any, refs: ReferenceIds | None, *, path: str = "condit
         parser.fail(path, ErrorCode.INVALID, "The root must be a combine group.")
     if parser.leaf_count > MAX_LEAVES:
         parser.fail(path, ErrorCode.INVALID, f"At most {MAX_LEAVES} conditions are allowed.")
+    elif parser.value_count > MAX_TOTAL_VALUES:
+        parser.fail(path, ErrorCode.INVALID, f"At most {MAX_TOTAL_VALUES} values in all.")
     if parser.errors:
         raise DomainError(parser.errors)
     assert isinstance(node, Group)
@@ -74,6 +78,7 @@ class _Parser:
         self.refs = refs
         self.errors: list[FieldError] = []
         self.leaf_count = 0
+        self.value_count = 0
 
     def fail(self, field: str, code: ErrorCode, message: str) -> None:
         self.errors.append(FieldError(field, code, message))
@@ -176,6 +181,7 @@ class _Parser:
         if len(items) > MAX_LIST_ITEMS:
             self.fail(path, ErrorCode.INVALID_VALUE, f"At most {MAX_LIST_ITEMS} values.")
             return INVALID
+        self.value_count += len(items)
         values = [
             self.item(spec, item, p, trim=True) for item, p in zip(items, item_paths, strict=True)
         ]

@@ -285,3 +285,14 @@ def test_counts_that_only_tell_none_from_some_are_semi_joins():
         assert ") order_stats ON" in sql
     assert "1 = 1" in _compile(root(leaf("customer_clv", "number_of_orders", ">=", 0))).sql
     assert "1 = 0" in _compile(root(leaf("product_viewed", "view_count", "<", 0))).sql
+
+
+async def test_a_tree_at_the_validation_limits_runs(db):
+    await _customers()
+    values = [f"nobody{i}@example.com" for i in range(999)] + ["customer4@example.com"]
+    wide = root(*[leaf("customer_attributes", "email", "()", values)] * 10)
+    assert await members(wide) == {4}
+    deep = root(MALE)
+    for _ in range(18):
+        deep = root(deep, value=False)
+    assert await members(deep) == {2, 4}

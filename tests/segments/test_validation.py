@@ -326,6 +326,10 @@ def test_too_deep_and_too_many():
     assert ErrorCode.INVALID in [code for _, code in errors_of(deep)]
     many = root(*[leaf("customer_attributes", "email", "==", "a")] * 301)
     assert errors_of(many) == [("conditions", ErrorCode.INVALID)]
+    values = [str(i) for i in range(1000)]
+    wide = root(*[leaf("customer_attributes", "email", "()", values)] * 11)
+    assert errors_of(wide) == [("conditions", ErrorCode.INVALID)]
+    assert parse_conditions(root(*[leaf("customer_attributes", "email", "()", values)] * 10), REFS)
 
 
 async def test_reference_ids_come_from_the_store(db):
