@@ -23,9 +23,10 @@ from tortoise.models import Model
 from models.db import dialect
 from models.store.values import MONEY_STEP
 
-# Below SQLite's default limit of 32766 bound parameters per statement.
+# Below SQLite's default limit of 32766 bound parameters per statement; a larger
+# statement is no faster and its compiled form costs memory in the statement cache.
 SQLITE_MAX_PARAMS = 30000
-SQLITE_MAX_ROWS = 1000
+SQLITE_MAX_ROWS = 128
 
 
 def _pg_type(field: fields.Field) -> str:
@@ -91,9 +92,15 @@ def _cols(columns: Sequence[str], prefix: str = "") -> str:
 
 
 def _chunks(rows: Sequence[tuple], width: int) -> Iterator[Sequence[tuple]]:
+    # Full chunks, then the rest in powers of two: few distinct statement texts, so
+    # sqlite3's statement cache reuses them instead of holding one compiled per size.
     size = max(1, min(SQLITE_MAX_ROWS, SQLITE_MAX_PARAMS // max(width, 1)))
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    start = 0
+    while start < len(rows):
+        left = len(rows) - start
+        step = size if left >= size else 1 << (left.bit_length() - 1)
+        yield rows[start : start + step]
+        start += step
 
 
 def _conflict_clause(

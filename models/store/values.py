@@ -38,10 +38,14 @@ def _flag(value: Any) -> bool:
 
 
 def _money(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PydanticCustomError("money_type", "must be a number or a numeric string")
+    kind = type(value)
     try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, int) else Decimal(value)
+        if kind is int:
+            amount = Decimal(value)
+        elif kind is float or kind is str:
+            amount = Decimal(repr(value) if kind is float else value.strip())
+        else:
+            raise PydanticCustomError("money_type", "must be a number or a numeric string")
     except InvalidOperation:
         raise PydanticCustomError("money", "must be a number or a numeric string") from None
     if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:

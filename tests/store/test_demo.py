@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from models.db import connection
 from models.errors import DomainError
 from models.store.demo import COLUMNS, generate, write_demo_data
 from models.store.demo_catalog import DEMO_NOW
@@ -132,3 +133,44 @@ async def test_the_data_is_shaped_like_a_real_store(db):
     logins = await rows("customer_login")
     assert max(at for _, at in logins) <= DEMO_NOW
     assert len(set(logins)) == len(logins)
+
+
+async def test_foreign_keys_are_the_same_after_the_load(db):
+    if db.dialect == "sqlite":
+        sql = (
+            "SELECT m.name AS tbl, p.* FROM sqlite_master m, pragma_foreign_key_list(m.name) p "
+            "WHERE m.type = 'table' ORDER BY m.name, p.id"
+        )
+    else:
+        sql = (
+            "SELECT conrelid::regclass::text AS tbl, conname, pg_get_constraintdef(oid) AS def "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+    before = await connection().execute_query_dict(sql)
+
+    await write_demo_data(50, 3)
+
+    assert await connection().execute_query_dict(sql) == before
+    assert any(row["tbl"] == "sales_order_item" for row in before)
+
+
+async def test_a_failed_load_leaves_nothing_behind(db, monkeypatch):
+    from models.store import demo
+
+    real_insert = demo._bulk_insert
+
+    async def failing(conn, table, columns, table_rows):
+        if table == "sales_order":
+            raise RuntimeError("disk full")
+        await real_insert(conn, table, columns, table_rows)
+
+    monkeypatch.setattr(demo, "_bulk_insert", failing)
+
+    with pytest.raises(RuntimeError):
+        await write_demo_data(50, 3)
+
+    assert await rows("website") == []
+    assert await rows("customer") == []
+    monkeypatch.undo()
+    await write_demo_data(50, 3)
+    assert len(await rows("customer")) == 50
