@@ -45,7 +45,8 @@ class RecordLoader:
             record = validate_record(obj)
         except DomainError as exc:
             kind = obj.get("type") if isinstance(obj, dict) else None
-            self.reject(position, kind if kind in _RANK else None, exc.errors)
+            known = kind if isinstance(kind, str) and kind in _RANK else None
+            self.reject(position, known, exc.errors)
             return
         deleting = record.type == DELETE_TYPE
         if self._pending and deleting != self._deleting:

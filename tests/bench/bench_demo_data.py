@@ -8,7 +8,8 @@ The baseline, in the same run, is a raw bulk load (COPY on PostgreSQL, executema
 SQLite) of just the same customer rows, pre-generated, into the customer table of another
 fresh database as the schema stands (foreign keys checked row by row, which the demo load
 instead checks once at the end): the ratio says how much a demo customer with everything
-that hangs on it costs relative to the bare customer row. Peak memory is this process's high-water mark after the demo load.
+that hangs on it costs relative to the bare customer row. Peak memory is this process's
+high-water mark after the demo load.
 """
 
 from __future__ import annotations

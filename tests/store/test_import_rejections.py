@@ -32,6 +32,8 @@ async def test_each_bad_line_is_rejected_with_its_line_number_and_reason(db):
             customer(id=14, created_at="yesterday"),
             customer(id=15, website_id=9, group_id=8),
             customer(id=16),  # line 15: the only good customer
+            {"type": ["customer"], "id": 17},
+            {"id": 18},
         )
     )
 
@@ -52,6 +54,8 @@ async def test_each_bad_line_is_rejected_with_its_line_number_and_reason(db):
             "customer.website_id: website 9 does not exist; "
             "customer.group_id: customer_group 8 does not exist",
         ),
+        (16, "type: unknown record type ['customer']"),
+        (17, "type: field required"),
     ]
     assert [r[0] for r in await rows("website")] == [1]
     assert [r[0] for r in await rows("customer")] == [16]

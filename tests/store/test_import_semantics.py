@@ -176,3 +176,12 @@ async def test_deletes_and_upserts_apply_in_file_order(db):
     assert report.rejected == []
     assert [(r[0], r[6]) for r in await rows("customer")] == [(11, "Back")]
     assert report.counts["customer_delete"].deleted == 2
+
+
+async def test_a_guest_order_has_no_customer(db):
+    report = await import_ndjson(sample.lines({**sample.ORDER, "customer_id": None}))
+
+    assert report.rejected == []
+    [order] = await rows("order")
+    assert (order[0], order[2]) == (1000, None)
+    assert len(await rows("order_item")) == 2
