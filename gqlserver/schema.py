@@ -17,12 +17,14 @@ from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
 from resolvers.segments.catalog import CatalogQuery
+from resolvers.segments.mutations import SegmentMutation
+from resolvers.segments.queries import SegmentQuery
 from resolvers.segments.subscriptions import SegmentSubscription
 from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
 
-QUERIES: tuple[type, ...] = (StoreQuery, CatalogQuery)
-MUTATIONS: tuple[type, ...] = (StoreMutation,)
+QUERIES: tuple[type, ...] = (StoreQuery, SegmentQuery, CatalogQuery)
+MUTATIONS: tuple[type, ...] = (StoreMutation, SegmentMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription,)
 
 Query = merge_types("Query", QUERIES)

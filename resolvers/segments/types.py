@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from models.db import dialect
 from models.errors import DomainError, ErrorCode
 from models.pagination import Page
-from models.segments import events, membership
+from models.segments import events, membership, service
 from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
 from resolvers.context import Info
@@ -169,9 +169,7 @@ class Segment:
 
     @strawberry.field(description="The SQL the conditions compile to, for the serving database.")
     async def conditions_sql(self) -> str:
-        from models.segments.service import conditions_sql
-
-        return conditions_sql(self.row, dialect())
+        return service.conditions_sql(self.row, dialect())
 
     @strawberry.field(description="Current members in customer id order.")
     async def members(

@@ -15,6 +15,7 @@ from models.segments.orm import Segment
 from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
 from resolvers.context import Context
+from tests.graphql_client import app, gql, make_client  # noqa: F401
 
 T0 = datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
 

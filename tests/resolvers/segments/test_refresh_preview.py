@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from arq.constants import job_key_prefix, result_key_prefix
+from arq.worker import FailedJobs
 
 from models.segments.orm import RefreshStatus, Segment, SegmentMember
 from models.store.customers import Customer
@@ -37,6 +38,16 @@ WOMEN_INPUT = {"name": "Women", "websiteIds": [1, 2], "conditions": FEMALE}
 
 async def _women_segment(**fields) -> Segment:
     return await Segment.create(name="Women", website_ids=[1, 2], conditions=FEMALE, **fields)
+
+
+async def _waiting_refresh(api: Api, queue, segment_id: int) -> asyncio.Task:
+    """Start refreshSegment(wait: true) and return once its job is queued."""
+    mutation = asyncio.create_task(api.data(REFRESH, {"id": str(segment_id), "wait": True}))
+    job_key = job_key_prefix + refresh_job_id(segment_id)
+    while not await queue.exists(job_key):
+        assert not mutation.done(), mutation.result()
+        await asyncio.sleep(0.01)
+    return mutation
 
 
 def _member_ids(payload: dict) -> list[str]:
@@ -142,12 +153,8 @@ async def test_refresh_after_a_finished_one_runs_again(queued_api: Api, store, q
 
 async def test_refresh_with_wait_answers_with_the_refreshed_segment(queued_api: Api, store, queue):
     segment = await _women_segment()
-    job_key = job_key_prefix + refresh_job_id(segment.id)
 
-    mutation = asyncio.create_task(queued_api.data(REFRESH, {"id": str(segment.id), "wait": True}))
-    while not await queue.exists(job_key):
-        assert not mutation.done(), mutation.result()
-        await asyncio.sleep(0.01)
+    mutation = await _waiting_refresh(queued_api, queue, segment.id)
     assert await run_pending_jobs(queue) == 1
     data = await mutation
 
@@ -185,3 +192,36 @@ async def test_refresh_of_missing_segment_enqueues_nothing(
     assert data["refreshSegment"]["segment"] is None
     assert [(e["field"], e["code"]) for e in data["refreshSegment"]["errors"]] == [("id", code)]
     assert await queue.zcard("arq:queue") == 0
+
+
+async def test_failed_refresh_is_reported_on_the_segment(queued_api: Api, store, queue):
+    # Stored without validation, as an older release might have left it.
+    segment = await _women_segment()
+    await Segment.filter(id=segment.id).update(conditions=tree(leaf("no_such", "==", 1)))
+    await SegmentMember.create(
+        segment=segment, customer_id=2, website_id=1, added_at=segment.created_at
+    )
+
+    mutation = await _waiting_refresh(queued_api, queue, segment.id)
+    with pytest.raises(FailedJobs):
+        await run_pending_jobs(queue)
+    data = await mutation
+
+    payload = data["refreshSegment"]
+    assert payload["errors"] == []
+    assert payload["segment"]["refreshStatus"] == "ERROR"
+    assert "no_such" in payload["segment"]["refreshError"]
+    # The old members stay.
+    assert _member_ids(payload) == ["2"]
+
+
+async def test_refresh_over_http_runs_on_the_in_process_worker(gql, store):
+    created = await gql.data(
+        'mutation { createSegment(input: {name: "All", websiteIds: [1]}) { segment { id } } }'
+    )
+    segment_id = created["createSegment"]["segment"]["id"]
+
+    data = await gql.data(REFRESH, {"id": segment_id, "wait": True})
+
+    assert data["refreshSegment"]["segment"]["refreshStatus"] == "COMPLETED"
+    assert _member_ids(data["refreshSegment"]) == ["1", "2", "3", "6", "7"]

@@ -197,6 +197,23 @@ async def test_members_connection_pages_in_customer_order(api, store):
     }
 
 
+async def test_member_nodes_resolve_their_customer(api, store):
+    segment = await _segment("m")
+    await _members(segment, [1, 2, 9])
+
+    data = await api.data(
+        "query($id: ID!) { segment(id: $id) { members {"
+        " edges { node { customerId customer { email } } } } } }",
+        {"id": str(segment.id)},
+    )
+
+    assert [e["node"] for e in data["segment"]["members"]["edges"]] == [
+        {"customerId": "1", "customer": {"email": "ann@example.com"}},
+        {"customerId": "2", "customer": {"email": "bob@example.com"}},
+        {"customerId": "9", "customer": None},
+    ]
+
+
 IS_IN = """
 query($s: ID!, $c: ID!, $w: Int) {
   isCustomerInSegment(segmentId: $s, customerId: $c, websiteId: $w)
