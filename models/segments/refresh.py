@@ -35,7 +35,6 @@ from models.segments.refresh_sql import (
     create_new_set,
     drop_temp_tables,
     everyone_entered,
-    fill_new_set,
     has_members,
     lock_segment,
     temp_table_name,
@@ -135,9 +134,9 @@ async def materialise_new_set(
 ) -> tuple[str, int]:
     """Compute the customers the segment matches into a new temporary table: (name, count)."""
     table = temp_table_name("new")
-    await create_new_set(conn, dialect, table)
     if tree is None or not is_active or not website_ids or (scope is not None and not scope):
-        return table, 0  # an inactive segment matches nobody (SEMANTICS §4)
+        # An inactive segment matches nobody (SEMANTICS §4).
+        return table, await create_new_set(conn, dialect, table, None)
     compiled = compile_members_query(
         tree,
         website_ids=list(website_ids),
@@ -146,7 +145,7 @@ async def materialise_new_set(
         dialect=dialect,
         customer_ids=list(scope) if scope is not None else None,
     )
-    matched = await fill_new_set(conn, dialect, table, compiled.sql, list(compiled.params))
+    matched = await create_new_set(conn, dialect, table, (compiled.sql, list(compiled.params)))
     return table, matched
 
 

@@ -97,36 +97,48 @@ async def lock_segment(conn: BaseDBAsyncClient, dialect: Dialect, segment_id: in
         )
 
 
-async def create_new_set(conn: BaseDBAsyncClient, dialect: Dialect, table: str) -> None:
-    if dialect == "postgres":
-        # No key: the compiled query yields each customer once, and the unique
-        # (segment_id, customer_id) of segment_member refuses a duplicate anyway.
-        await conn.execute_query(
-            f"CREATE TEMP TABLE {table} (customer_id integer NOT NULL, "
-            "website_id integer NOT NULL) ON COMMIT DROP"
-        )
-    else:
-        await conn.execute_query(
-            f"CREATE TEMP TABLE {table} (customer_id INTEGER PRIMARY KEY, "
-            "website_id INTEGER NOT NULL)"
-        )
-
-
-async def fill_new_set(
-    conn: BaseDBAsyncClient, dialect: Dialect, table: str, sql: str, params: Sequence[Any]
+async def create_new_set(
+    conn: BaseDBAsyncClient,
+    dialect: Dialect,
+    table: str,
+    query: tuple[str, Sequence[Any]] | None,
 ) -> int:
-    """Insert the compiled query's rows; returns how many customers matched."""
-    matched = await execute_count(
+    """Create the new-set table from the compiled query (None: empty); returns its row count."""
+    if dialect == "postgres":
+        if query is None:
+            await conn.execute_query(
+                f"CREATE TEMP TABLE {table} (customer_id integer, website_id integer) "
+                "ON COMMIT DROP"
+            )
+            return 0
+        # CREATE TABLE AS, unlike INSERT ... SELECT, may use a parallel plan, as the
+        # same rule's plain SELECT would. No key: the compiled query yields each
+        # customer once, and segment_member's unique (segment_id, customer_id) would
+        # refuse a duplicate anyway.
+        sql, params = query
+        matched = await execute_count(
+            conn,
+            dialect,
+            f"CREATE TEMP TABLE {table} ON COMMIT DROP AS "
+            f"SELECT q.customer_id, q.website_id FROM ({sql}) q",
+            params,
+        )
+        # Temporary tables are never auto-analysed: without this the planner guesses.
+        await conn.execute_query(f"ANALYZE {table}")
+        return matched
+    await conn.execute_query(
+        f"CREATE TEMP TABLE {table} (customer_id INTEGER PRIMARY KEY, website_id INTEGER NOT NULL)"
+    )
+    if query is None:
+        return 0
+    sql, params = query
+    return await execute_count(
         conn,
         dialect,
         f"INSERT INTO {table} (customer_id, website_id) "
         f"SELECT q.customer_id, q.website_id FROM ({sql}) q",
         params,
     )
-    if dialect == "postgres":
-        # Temporary tables are never auto-analysed: without this the planner guesses.
-        await conn.execute_query(f"ANALYZE {table}")
-    return matched
 
 
 def _scope_sql(dialect: Dialect, scope: Sequence[int] | None, index: int) -> tuple[str, list]:
@@ -165,13 +177,10 @@ async def compute_diff(
     scope_sql, scope_params = _scope_sql(dialect, scope, 2)
     if dialect == "postgres":
         await conn.execute_query(
-            f"CREATE TEMP TABLE {diff} (customer_id integer NOT NULL, "
-            "website_id integer NOT NULL, entered boolean NOT NULL) ON COMMIT DROP"
-        )
-        await conn.execute_query(
-            f"INSERT INTO {diff} (customer_id, website_id, entered) "
-            "SELECT COALESCE(n.customer_id, m.customer_id), "
-            "COALESCE(n.website_id, m.website_id), m.customer_id IS NULL "
+            f"CREATE TEMP TABLE {diff} ON COMMIT DROP AS "
+            "SELECT COALESCE(n.customer_id, m.customer_id) AS customer_id, "
+            "COALESCE(n.website_id, m.website_id) AS website_id, "
+            "m.customer_id IS NULL AS entered "
             f"FROM {new_set} n FULL JOIN ("
             "SELECT customer_id, website_id FROM segment_member WHERE segment_id = $1"
             f"{scope_sql}) m ON m.customer_id = n.customer_id "
