@@ -57,6 +57,17 @@ class MembershipEvent:
     occurred_at: datetime
 
 
+def _event(row: SegmentMembershipEvent) -> MembershipEvent:
+    return MembershipEvent(
+        id=row.id,
+        segment_id=row.segment_id,  # type: ignore[attr-defined]
+        customer_id=row.customer_id,
+        website_id=row.website_id,
+        change=MembershipChange(row.change),
+        occurred_at=row.occurred_at,
+    )
+
+
 def event_cursor(event_id: int) -> str:
     return encode_cursor(EVENT_CURSOR, event_id)
 
@@ -75,37 +86,5 @@ async def membership_history(
     if key is not None:
         query = query.filter(id__gt=key[0])
     rows = await query.order_by("id").limit(size + 1)
-    events = [
-        MembershipEvent(
-            id=row.id,
-            segment_id=row.segment_id,  # type: ignore[attr-defined]
-            customer_id=row.customer_id,
-            website_id=row.website_id,
-            change=MembershipChange(row.change),
-            occurred_at=row.occurred_at,
-        )
-        for row in rows
-    ]
+    events = [_event(row) for row in rows]
     return page_from_rows(events, size, lambda e: event_cursor(e.id))
-
-
-async def events_of_refresh(outcome: RefreshOutcome) -> list[MembershipEvent]:
-    """The events one refresh recorded (small refreshes; large ones should page by id)."""
-    if outcome.first_event_id is None or outcome.last_event_id is None:
-        return []
-    rows = await SegmentMembershipEvent.filter(
-        segment_id=outcome.segment_id,
-        id__gte=outcome.first_event_id,
-        id__lte=outcome.last_event_id,
-    ).order_by("id")
-    return [
-        MembershipEvent(
-            row.id,
-            row.segment_id,  # type: ignore[attr-defined]
-            row.customer_id,
-            row.website_id,
-            MembershipChange(row.change),
-            row.occurred_at,
-        )
-        for row in rows
-    ]

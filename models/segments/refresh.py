@@ -9,7 +9,8 @@ can see it while the refresh runs.
 
 A restricted refresh (`customer_ids`) re-evaluates only those customers: the same
 statements limited to them, the count adjusted by the difference. It leaves
-`last_refresh_at` and the status alone, as it does not re-check everybody else.
+`last_refresh_at` and a successful status alone, as it does not re-check everybody
+else; a failing one records status error like a full refresh.
 """
 
 from __future__ import annotations
