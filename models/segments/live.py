@@ -18,13 +18,16 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
+from models.db import dialect
 from models.errors import DomainError
+from models.segments.events import notify_segment_refreshed
+from models.segments.live_sql import SegmentDiff, reevaluate_batch
 from models.segments.orm import RefreshMode, Segment
-from models.segments.refresh import RefreshOutcome, refresh_segment
+from models.segments.refresh import RefreshOutcome, refresh_segment, transaction
 
 log = logging.getLogger(__name__)
 
-# Customers per restricted refresh: keeps each statement's id list (a bound array) small.
+# Customers per restricted statement: keeps each bound id array small.
 RESTRICTED_CHUNK = 1000
 FULL_REFRESH_THRESHOLD = 20_000
 
@@ -51,8 +54,9 @@ async def reevaluate_customers(
 ) -> list[RefreshOutcome]:
     """Bring every live segment's membership of these customers up to date.
 
-    A segment whose refresh fails (it records its own error status) or that was
-    deleted meanwhile is logged and skipped so the others still see the change.
+    Outcomes come per chunk of customers, in segment priority order. A segment whose
+    refresh fails (it records its own error status) or that was deleted meanwhile is
+    logged and skipped so the others still see the change.
     """
     ids = sorted(set(customer_ids))
     if not ids:
@@ -60,11 +64,56 @@ async def reevaluate_customers(
     now = now or datetime.now(UTC)
     if len(ids) > FULL_REFRESH_THRESHOLD:
         return await refresh_live_segments(now=now)
+    segment_ids = await live_segment_ids()
+    if not segment_ids:
+        return []
     outcomes: list[RefreshOutcome] = []
-    for segment_id in await live_segment_ids():
+    for chunk in _chunks(ids, RESTRICTED_CHUNK):
+        if dialect() == "postgres":
+            outcomes.extend(await _in_one_transaction(segment_ids, chunk, now))
+        else:
+            outcomes.extend(await _one_by_one(segment_ids, chunk, now))
+    return outcomes
+
+
+async def _in_one_transaction(
+    segment_ids: list[int], chunk: list[int], now: datetime
+) -> list[RefreshOutcome]:
+    try:
+        async with transaction() as conn:
+            locked, diffs = await reevaluate_batch(conn, segment_ids, chunk, now)
+    except Exception as error:
+        log.warning("batched live re-evaluation failed, one segment at a time: %s", error)
+        return await _one_by_one(segment_ids, chunk, now)
+    done = {diff.segment_id: _outcome(diff, now) for diff in diffs}
+    for outcome in done.values():
+        await notify_segment_refreshed(outcome)
+    # Segments locked by a refresh in progress wait for it on the one-by-one path.
+    busy = [segment_id for segment_id in segment_ids if segment_id not in locked]
+    done.update({o.segment_id: o for o in await _one_by_one(busy, chunk, now)})
+    return [done[segment_id] for segment_id in segment_ids if segment_id in done]
+
+
+def _outcome(diff: SegmentDiff, now: datetime) -> RefreshOutcome:
+    return RefreshOutcome(
+        segment_id=diff.segment_id,
+        matched_count=diff.matched_count,
+        entered_count=diff.entered,
+        exited_count=diff.exited,
+        refreshed_at=now,
+        first_event_id=diff.first_event_id,
+        last_event_id=diff.last_event_id,
+        restricted=True,
+    )
+
+
+async def _one_by_one(
+    segment_ids: list[int], chunk: list[int], now: datetime
+) -> list[RefreshOutcome]:
+    outcomes: list[RefreshOutcome] = []
+    for segment_id in segment_ids:
         try:
-            for chunk in _chunks(ids, RESTRICTED_CHUNK):
-                outcomes.append(await refresh_segment(segment_id, now=now, customer_ids=chunk))
+            outcomes.append(await refresh_segment(segment_id, now=now, customer_ids=chunk))
         except DomainError as error:
             log.warning("live re-evaluation of segment %s skipped: %s", segment_id, error)
     return outcomes
