@@ -1,0 +1,216 @@
+"""End to end, across real processes: live membership changes reach a websocket subscriber.
+
+`segmentql serve` and a separate `segmentql worker` share real Redis and a fresh
+PostgreSQL database. A client subscribes over graphql-transport-ws, creates a segment
+and refreshes it over HTTP (the worker refreshes and publishes), then changes store data
+through the upsert mutation (the server queues a live re-evaluation, the worker runs it):
+each step's enter/exit events must arrive on the websocket. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest_asyncio
+from redis.asyncio import Redis
+
+from tests.conftest import require
+from tests.e2e.documents import (
+    CREATE_SEGMENT,
+    MEMBERSHIP_CHANGED,
+    REFRESH_SEGMENT,
+    SEGMENT_REFRESHED,
+    UPSERT,
+)
+from tests.e2e.processes import Segmentql, free_port, fresh_pg_database, wait_ready
+from tests.e2e.wsclient import subscription_client
+
+WAIT = 15.0  # seconds any one step may take before the test fails
+
+STORE = [
+    {"type": "website", "id": 1, "code": "base", "name": "Main Website"},
+    {"type": "store", "id": 1, "website_id": 1, "code": "default", "name": "Default"},
+    {"type": "customer_group", "id": 1, "code": "general"},
+    *(
+        {
+            "type": "customer",
+            "id": cid,
+            "website_id": 1,
+            "store_id": 1,
+            "group_id": 1,
+            "email": f"{name.lower()}@example.com",
+            "firstname": name,
+            "lastname": "Example",
+            "created_at": "2024-01-10T09:00:00Z",
+            "is_active": True,
+        }
+        for cid, name in ((1, "Ann"), (2, "Bob"), (3, "Cy"))
+    ),
+]
+
+
+def order(order_id: int, customer_id: int, grand_total: float, state: str) -> dict:
+    return {
+        "type": "order",
+        "id": order_id,
+        "increment_id": f"1000{order_id}",
+        "customer_id": customer_id,
+        "store_id": 1,
+        "state": state,
+        "status": state,
+        "created_at": "2024-02-01T10:00:00Z",
+        "updated_at": "2024-02-01T10:00:00Z",
+        "grand_total": grand_total,
+        "subtotal": grand_total,
+        "tax_amount": 0,
+        "shipping_amount": 0,
+        "discount_amount": 0,
+        "total_qty_ordered": 1,
+        "order_currency_code": "USD",
+        "payment_method": "checkmo",
+        "shipping_method": "flatrate_flatrate",
+        "items": [],
+    }
+
+
+BIG_SPENDERS = {
+    "type": "combine",
+    "aggregator": "all",
+    "value": True,
+    "conditions": [
+        {"type": "customer_clv", "attribute": "lifetime_sales", "operator": ">", "value": "100"}
+    ],
+}
+
+
+@dataclass
+class Deployment:
+    base_url: str
+    token: str
+    redis: Redis
+    cli: Segmentql
+
+
+@pytest_asyncio.fixture
+async def deployment(tmp_path: Path, redis_url: str) -> AsyncIterator[Deployment]:
+    await require("postgres")
+    async with fresh_pg_database() as database_url:
+        cli = Segmentql(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url)
+        redis = Redis.from_url(redis_url)
+        try:
+            await cli.run("migrate")
+            token = await cli.run("token", "create", "--name", "e2e", "--scope", "admin")
+            token = token.strip().splitlines()[-1]
+            ndjson = "".join(json.dumps(record) + "\n" for record in STORE)
+            ndjson += json.dumps(order(101, 1, 500, "complete")) + "\n"
+            await cli.run("import", "-", stdin=ndjson.encode())
+            port = free_port()
+            server = cli.start(
+                "serve", "--host", "127.0.0.1", "--port", str(port), log_name="serve"
+            )
+            worker = cli.start("worker", log_name="worker")
+            base_url = f"http://127.0.0.1:{port}"
+            await wait_ready(base_url, [server, worker])
+            yield Deployment(base_url, token, redis, cli)
+        finally:
+            await cli.stop_all()
+            await redis.aclose()
+            # Shown by pytest only when the test failed.
+            print("--- serve log ---\n" + cli.log("serve"))
+            print("--- worker log ---\n" + cli.log("worker"))
+
+
+async def post(deployment: Deployment, query: str, variables: dict) -> dict:
+    async with httpx.AsyncClient(base_url=deployment.base_url, timeout=WAIT) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {deployment.token}"},
+        )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+async def wait_for_subscribers(redis: Redis, channels: list[str], expected: int) -> None:
+    """Block until the server holds `expected` subscriptions on each channel."""
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while True:
+        counts = dict(await redis.pubsub_numsub(*channels))
+        if all(counts.get(channel.encode(), 0) == expected for channel in channels):
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"subscribers: {counts}"
+        await asyncio.sleep(0.05)
+
+
+async def test_refresh_and_store_changes_reach_websocket_subscribers(deployment: Deployment):
+    created = await post(
+        deployment,
+        CREATE_SEGMENT,
+        {
+            "input": {
+                "name": "Big spenders",
+                "websiteIds": [1],
+                "refreshMode": "AUTO",
+                "conditions": BIG_SPENDERS,
+            }
+        },
+    )
+    assert created["createSegment"]["errors"] == []
+    segment_id = created["createSegment"]["segment"]["id"]
+    db = deployment.redis.connection_pool.connection_kwargs.get("db", 0)
+    channels = [
+        f"segmentql:{db}:segments:{segment_id}:membership",
+        f"segmentql:{db}:segments:{segment_id}:refreshed",
+    ]
+    ws_url = deployment.base_url.replace("http://", "ws://") + "/graphql"
+
+    async with subscription_client(ws_url, deployment.token, WAIT) as ws:
+        await ws.subscribe("changes", MEMBERSHIP_CHANGED, {"id": segment_id})
+        await ws.subscribe("refreshes", SEGMENT_REFRESHED, {"id": segment_id})
+        await wait_for_subscribers(deployment.redis, channels, 1)
+
+        # A refresh run by the worker process: Ann (500 spent) enters.
+        refreshed = await post(deployment, REFRESH_SEGMENT, {"id": segment_id})
+        assert refreshed["refreshSegment"]["errors"] == []
+        assert refreshed["refreshSegment"]["segment"]["matchedCustomersCount"] == 1
+        entered = (await ws.next("changes", WAIT))["segmentMembershipChanged"]
+        assert (entered["segmentId"], entered["customerId"], entered["change"]) == (
+            segment_id,
+            "1",
+            "ENTERED",
+        )
+        assert entered["at"]
+        assert (await ws.next("refreshes", WAIT))["segmentRefreshed"] == {
+            "id": segment_id,
+            "matchedCustomersCount": 1,
+        }
+
+        # Store changes through the API: Bob buys, Ann's order is canceled.
+        upserted = await post(
+            deployment,
+            UPSERT,
+            {"records": [order(102, 2, 300, "complete"), order(101, 1, 500, "canceled")]},
+        )
+        assert upserted["upsertStoreRecords"]["errors"] == []
+        live = [(await ws.next("changes", WAIT))["segmentMembershipChanged"] for _ in range(2)]
+        assert sorted((c["customerId"], c["change"]) for c in live) == [
+            ("1", "EXITED"),
+            ("2", "ENTERED"),
+        ]
+        assert (await ws.next("refreshes", WAIT))["segmentRefreshed"] == {
+            "id": segment_id,
+            "matchedCustomersCount": 1,
+        }
+
+        await ws.complete("changes")
+        await wait_for_subscribers(deployment.redis, channels[:1], 0)
+
+    # Disconnecting ends the remaining subscription on the server too.
+    await wait_for_subscribers(deployment.redis, channels, 0)
