@@ -29,7 +29,7 @@ from typing import Any
 from arq import ArqRedis
 from arq.constants import job_key_prefix
 from arq.cron import CronJob, cron
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from models.segments.live import (
     FULL_REFRESH_THRESHOLD,
@@ -173,7 +173,13 @@ async def live_changes_for_import(redis_url: str) -> AsyncIterator[None]:
     if not redis_url.startswith("memory://"):
         from tasks.queue import create_queue
 
-        queue = await create_queue(redis_url)
+        try:
+            queue = await create_queue(redis_url)
+        except (OSError, RedisError) as error:
+            # The import matters more: live segments catch up at their next refresh.
+            log.warning("Redis unreachable, live segments will not follow this import: %s", error)
+            yield
+            return
         remove = install_live_reevaluation(queue)
         try:
             yield

@@ -245,8 +245,22 @@ async def test_a_huge_memory_import_fully_refreshes(db, monkeypatch):
 def test_the_worker_registers_the_job_and_the_sweep():
     from tasks.registry import CRON_JOBS, FUNCTIONS
 
-    assert live.JOB_NAME == live.reevaluate_changed_customers.__name__
+    assert live.reevaluate_changed_customers.__name__ == live.JOB_NAME
     assert live.reevaluate_changed_customers in FUNCTIONS
     assert [c.coroutine for c in CRON_JOBS if c.coroutine is live.sweep_live_reevaluation] == [
         live.sweep_live_reevaluation
     ]
+
+
+async def test_an_import_goes_on_when_redis_is_unreachable(db, monkeypatch):
+    from arq.connections import RedisSettings
+
+    unreachable = RedisSettings(host="127.0.0.1", port=1, conn_retries=0)
+    monkeypatch.setattr("tasks.queue.RedisSettings.from_dsn", lambda url: unreachable)
+    segment = await _store_and_segment({1: "Bob"})
+    await Customer.filter(id=1).update(firstname="Ann")
+
+    async with live.live_changes_for_import("redis://127.0.0.1:1/0"):
+        await notify_customers_changed({1})
+
+    assert await _members(segment) == set()  # nothing queued, nothing re-evaluated
