@@ -6,8 +6,10 @@ of that window (the job id names the window, so every batch of the window shares
 job). The job atomically renames the pending set to a set of its own and re-evaluates
 those customers; a retried job finds its own set again. The window is computed after
 the ids were added, so ids added in window w are always seen by job w, which starts
-only once w has ended. A job that failed leaves its set behind; the sweep cron puts
-those ids back and schedules a job, so a change is never lost, only delayed.
+only once w has ended (on one clock; ids that a skewed clock strands in the pending
+set are picked up by the sweep). A job that failed leaves its set behind; the sweep
+cron (every minute) puts those ids back and schedules a job, so a change is never
+lost, only delayed.
 
 Past `FULL_REFRESH_THRESHOLD` pending ids the set is replaced by one `ALL` marker (a
 bulk import): the job then fully refreshes the live segments instead, and Redis
@@ -97,12 +99,7 @@ def changes_listener(queue: ArqRedis) -> Listener:
 
 def install_live_reevaluation(queue: ArqRedis) -> Callable[[], None]:
     """Register the enqueuing listener; returns the function that removes it."""
-    return _register(changes_listener(queue))
-
-
-def _register(listener: Listener) -> Callable[[], None]:
-    remove = on_customers_changed(listener)
-    return remove if callable(remove) else (lambda: None)
+    return on_customers_changed(changes_listener(queue))
 
 
 async def _claim(redis: Any, processing: str) -> bool:
@@ -200,7 +197,7 @@ async def live_changes_for_import(redis_url: str) -> AsyncIterator[None]:
             everyone = True
             changed.clear()
 
-    remove = _register(collect)
+    remove = on_customers_changed(collect)
     try:
         yield
     finally:
