@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from models.segments.events import on_segment_refreshed
-from models.segments.orm import SegmentMembershipEvent
+from models.segments.orm import MembershipChange, SegmentMembershipEvent
 
 if TYPE_CHECKING:
     from models.segments.refresh import RefreshOutcome
@@ -80,7 +80,7 @@ def membership_message(event: SegmentMembershipEvent) -> bytes:
             "segment_id": event.segment_id,  # type: ignore[attr-defined]
             "customer_id": event.customer_id,
             "website_id": event.website_id,
-            "change": str(event.change.value if hasattr(event.change, "value") else event.change),
+            "change": MembershipChange(event.change).value,
             "at": event.occurred_at.isoformat(),
             "event_id": event.id,
         }
