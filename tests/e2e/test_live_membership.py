@@ -9,7 +9,6 @@ each step's enter/exit events must arrive on the websocket. Every wait is bounde
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from tests.e2e.documents import (
     UPSERT,
 )
 from tests.e2e.processes import Segmentql, free_port, fresh_pg_database, wait_ready
-from tests.e2e.wsclient import subscription_client
+from tests.e2e.wsclient import subscription_client, wait_subscribed
 
 WAIT = 15.0  # seconds any one step may take before the test fails
 
@@ -139,14 +138,8 @@ async def post(deployment: Deployment, query: str, variables: dict) -> dict:
 
 
 async def wait_for_subscribers(redis: Redis, channels: list[str], expected: int) -> None:
-    """Block until the server holds `expected` subscriptions on each channel."""
-    deadline = asyncio.get_running_loop().time() + WAIT
-    while True:
-        counts = dict(await redis.pubsub_numsub(*channels))
-        if all(counts.get(channel.encode(), 0) == expected for channel in channels):
-            return
-        assert asyncio.get_running_loop().time() < deadline, f"subscribers: {counts}"
-        await asyncio.sleep(0.05)
+    for channel in channels:
+        await wait_subscribed(redis, channel, expected, WAIT)
 
 
 async def test_refresh_and_store_changes_reach_websocket_subscribers(deployment: Deployment):

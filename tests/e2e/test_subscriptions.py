@@ -16,7 +16,7 @@ from models.segments.orm import Segment
 from models.store.reference import Website
 from tasks.broadcast import membership_channel, refreshed_channel
 from tests.e2e.documents import MEMBERSHIP_CHANGED, SEGMENT_REFRESHED
-from tests.e2e.wsclient import SubscriptionClient, subscription_client
+from tests.e2e.wsclient import SubscriptionClient, subscription_client, wait_subscribed
 from tests.graphql_client import app, uvicorn_server  # noqa: F401
 
 WAIT = 5.0
@@ -39,18 +39,7 @@ async def _segments(count: int) -> list[int]:
 
 
 async def _subscribed(redis: Any, channel: str, expected: int = 1) -> None:
-    """Wait until the server holds `expected` subscriptions on `channel` (or pattern)."""
-    import asyncio
-
-    for _ in range(int(WAIT / 0.02)):
-        if "*" in channel:
-            found = await redis.pubsub_numpat()
-        else:
-            found = dict(await redis.pubsub_numsub(channel)).get(channel.encode(), 0)
-        if found == expected:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{channel}: {found} subscriptions, expected {expected}")
+    await wait_subscribed(redis, channel, expected, WAIT)
 
 
 def _change(segment_id: int, customer_id: int, change: str) -> bytes:

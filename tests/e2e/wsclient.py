@@ -81,3 +81,23 @@ async def subscription_client(
         yield client
     finally:
         await client.close()
+
+
+async def wait_subscribed(redis: Any, channel: str, expected: int, within: float) -> None:
+    """Wait until the server holds `expected` subscriptions on `channel` (`*`: a pattern).
+
+    The protocol has no "subscribed" acknowledgement, so tests ask Redis before they
+    trigger what should be published.
+    """
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        if "*" in channel:
+            found = await redis.pubsub_numpat()
+        else:
+            found = dict(await redis.pubsub_numsub(channel)).get(channel.encode(), 0)
+        if found == expected:
+            return
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"{channel}: {found} subscriptions, expected {expected}"
+        )
+        await asyncio.sleep(0.02)
