@@ -22,19 +22,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from models.segments.catalog import attribute_spec
-from models.segments.catalog_types import AttributeSpec
+from models.segments.compiler_tree import TreeRenderer, leaf_spec
 from models.segments.sql_context import (
     FALSE_SQL,
     Dialect,
     Params,
     SqlContext,
-    enclosed,
+    customer_filter,
     sql_literal,
 )
-from models.segments.sql_sources import JoinedTable, RowSource, StatsSource
-from models.segments.sql_terms import exists_sql
-from models.segments.tree import Group, Leaf, Node, leaves, prune_empty
+from models.segments.sql_sources import JoinedTable, StatsSource
+from models.segments.tree import Group, leaves, prune_empty
 
 INDENT = "    "
 
@@ -65,10 +63,10 @@ def compile_members_query(
     if group_ids:
         where.append(_in_ids(ctx, "c.group_id", group_ids))
     if customer_ids is not None:
-        where.append(_customer_filter(ctx, "c.id", customer_ids))
+        where.append(customer_filter(ctx, "c.id", customer_ids))
     where_lines = [[w] for w in where]
     if root.conditions:
-        where_lines.append(_TreeRenderer(ctx).node_lines(root))
+        where_lines.append(TreeRenderer(ctx, customer_ids).node_lines(root))
     lines.extend(_where(where_lines))
     return CompiledQuery("\n".join(lines), ctx.params.values)
 
@@ -106,12 +104,6 @@ def _in_ids(ctx: SqlContext, column: str, ids: Sequence[int]) -> str:
     return f"{column} IN ({', '.join(placeholders)})"
 
 
-def _customer_filter(ctx: SqlContext, column: str, customer_ids: Sequence[int]) -> str:
-    if not customer_ids:
-        return FALSE_SQL
-    return f"{column} {ctx.params.id_set(customer_ids)}"
-
-
 def _where(conditions: list[list[str]]) -> list[str]:
     lines: list[str] = []
     for i, block in enumerate(conditions):
@@ -128,7 +120,7 @@ def _joins(root: Group) -> dict[Source, list[str]]:
     """Each statistics source or joined table the tree reads, with the columns it needs."""
     needed: dict[Source, list[str]] = {}
     for leaf in leaves(root):
-        for source, name in _spec(leaf).term.comparison.reads(leaf.operator, leaf.value):
+        for source, name in leaf_spec(leaf).term.comparison.reads(leaf.operator, leaf.value):
             names = needed.setdefault(source, [])
             if name not in names:
                 names.append(name)
@@ -148,7 +140,7 @@ def _join_lines(
     selects += [f"{agg} AS {n}" for n, agg in ordered]
     filters = list(source.filters)
     if customer_ids is not None:
-        filters.append(_customer_filter(ctx, source.customer_column, customer_ids))
+        filters.append(customer_filter(ctx, source.customer_column, customer_ids))
     select_lines = [f"{INDENT}SELECT {selects[0]}"] + [f"{INDENT}       {s}" for s in selects[1:]]
     lines = ["LEFT JOIN (", *(line + "," for line in select_lines[:-1]), select_lines[-1]]
     lines += _from_lines(source.tables, filters, INDENT)
@@ -163,53 +155,3 @@ def _from_lines(tables: str, filters: list[str], indent: str) -> list[str]:
     for i, condition in enumerate(filters):
         lines.append(f"{indent}{'WHERE' if i == 0 else '  AND'} {condition}")
     return lines
-
-
-def _spec(leaf: Leaf) -> AttributeSpec:
-    spec = attribute_spec(leaf.type, leaf.attribute)
-    if spec is None or leaf.operator not in spec.operators:
-        raise ValueError(f"not in the catalog: {leaf.type}.{leaf.attribute} {leaf.operator}")
-    return spec
-
-
-class _TreeRenderer:
-    def __init__(self, ctx: SqlContext) -> None:
-        self.ctx = ctx
-
-    def node_lines(self, node: Node) -> list[str]:
-        if isinstance(node, Leaf):
-            return self.leaf_lines(node)
-        negated = not node.value
-        # all+false: every child false = NOT (a OR b); any+false: one false = NOT (a AND b).
-        joiner = "AND" if (node.aggregator == "all") != negated else "OR"
-        body: list[str] = []
-        for i, child in enumerate(node.conditions):
-            child_lines = self.node_lines(child)
-            if i:
-                child_lines = [f"{joiner} {child_lines[0]}", *child_lines[1:]]
-            body.extend(child_lines)
-        return ["NOT (" if negated else "(", *(INDENT + line for line in body), ")"]
-
-    def leaf_lines(self, leaf: Leaf) -> list[str]:
-        spec = _spec(leaf)
-        comment = f"-- {leaf.type}.{leaf.attribute} {leaf.operator}"
-        rows: RowSource | None = spec.term.rows
-        if rows is None:
-            sql = spec.term.comparison.render(self.ctx, leaf.operator, leaf.value)
-            if (" AND " in sql or " OR " in sql) and not _single_term(sql):
-                sql = f"({sql})"
-        else:
-            self.ctx.row_level = True
-            try:
-                predicate = spec.term.comparison.render(self.ctx, leaf.operator, leaf.value)
-            finally:
-                self.ctx.row_level = False
-            sql = exists_sql(rows, predicate)
-        return [comment, *sql.split("\n")]
-
-
-def _single_term(sql: str) -> bool:
-    for prefix in ("EXISTS ", "NOT EXISTS "):
-        if sql.startswith(prefix):
-            return enclosed(sql[len(prefix) :])
-    return enclosed(sql)

@@ -58,6 +58,13 @@ class Params:
         return f"IN (SELECT value FROM json_each({self.add(json.dumps([int(i) for i in ids]))}))"
 
 
+def customer_filter(ctx: SqlContext, column: str, customer_ids: Sequence[int]) -> str:
+    """Restrict `column` to the given customers (nothing when the list is empty)."""
+    if not customer_ids:
+        return FALSE_SQL
+    return f"{column} {ctx.params.id_set(customer_ids)}"
+
+
 def sqlite_number(value: Decimal) -> int | float:
     """SQLite stores money as INTEGER or REAL; bind the same so comparisons stay numeric."""
     if value == value.to_integral_value() and -_INT8 <= value < _INT8:
@@ -109,6 +116,13 @@ def utc_day_number(dialect: Dialect, timestamp_expr: str) -> str:
     if dialect == "postgres":
         return f"CAST({timestamp_expr} AT TIME ZONE 'UTC' AS DATE)"
     return f"julianday(date({timestamp_expr}))"
+
+
+def any_row(dialect: Dialect, predicate: str) -> str:
+    """Aggregate: the predicate holds for at least one row of the group."""
+    if dialect == "postgres":
+        return f"bool_or({predicate})"
+    return f"MAX({predicate})"  # SQLite's comparisons are 0/1 integers
 
 
 def latest_timestamp(dialect: Dialect, always: str, maybe: Sequence[str]) -> str:

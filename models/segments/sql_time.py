@@ -97,31 +97,39 @@ def _midnight(ordinal: int) -> datetime:
     return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=UTC)
 
 
-def _join(parts: list[str]) -> str:
+# A part is a list of (comparison, bound) that must all hold; parts are alternatives.
+Part = list[tuple[str, datetime]]
+
+
+def _render(ctx: SqlContext, expr: str, parts: list[Part]) -> str:
+    """Parameters are bound only for what ends up in the SQL (SQLite's are positional)."""
     if not parts:
         return FALSE_SQL
-    if TRUE_SQL in parts:
+    if any(not part for part in parts):
         return TRUE_SQL
-    if len(parts) == 1:
-        return parts[0]
-    return "(" + " OR ".join(f"({p})" if " AND " in p else p for p in parts) + ")"
+    rendered = [
+        " AND ".join(f"{expr} {op} {ctx.params.add(bound)}" for op, bound in part) for part in parts
+    ]
+    if len(rendered) == 1:
+        return rendered[0]
+    return "(" + " OR ".join(f"({r})" if " AND " in r else r for r in rendered) + ")"
 
 
 def timestamp_on_days(ctx: SqlContext, expr: str, day_intervals: list[Interval]) -> str:
     """`expr` (a UTC timestamp) falls on one of the day ordinals in `day_intervals`."""
-    parts: list[str] = []
+    parts: list[Part] = []
     for lo, hi in day_intervals:
         if lo is not None and hi is not None and lo > hi:
             continue
         if (lo is not None and lo > _MAX_ORDINAL) or (hi is not None and hi < _MIN_ORDINAL):
             continue
-        conditions = []
+        part: Part = []
         if lo is not None and lo > _MIN_ORDINAL:
-            conditions.append(f"{expr} >= {ctx.params.add(_midnight(lo))}")
+            part.append((">=", _midnight(lo)))
         if hi is not None and hi < _MAX_ORDINAL:
-            conditions.append(f"{expr} < {ctx.params.add(_midnight(hi + 1))}")
-        parts.append(" AND ".join(conditions) or TRUE_SQL)
-    return _join(parts)
+            part.append(("<", _midnight(hi + 1)))
+        parts.append(part)
+    return _render(ctx, expr, parts)
 
 
 def _hours_before(now: datetime, hours: int) -> datetime | None:
@@ -136,27 +144,27 @@ def _hours_before(now: datetime, hours: int) -> datetime | None:
 
 def timestamp_hours_ago(ctx: SqlContext, expr: str, intervals: list[Interval]) -> str:
     """Whole hours elapsed since `expr` (floor of (now - expr) / 1 h) lie in `intervals`."""
-    parts: list[str] = []
+    parts: list[Part] = []
     for lo, hi in intervals:
         if lo is not None and hi is not None and lo > hi:
             continue
-        conditions = []
+        part: Part = []
         impossible = False
         if lo is not None:  # hours >= lo  <=>  expr <= now - lo h
             bound = _hours_before(ctx.now, lo)
             if bound is not None:
-                conditions.append(f"{expr} <= {ctx.params.add(bound)}")
+                part.append(("<=", bound))
             elif lo > 0:
                 impossible = True
         if hi is not None:  # hours <= hi  <=>  expr > now - (hi + 1) h
             bound = _hours_before(ctx.now, hi + 1)
             if bound is not None:
-                conditions.append(f"{expr} > {ctx.params.add(bound)}")
+                part.append((">", bound))
             elif hi < 0:
                 impossible = True
         if not impossible:
-            parts.append(" AND ".join(conditions) or TRUE_SQL)
-    return _join(parts)
+            parts.append(part)
+    return _render(ctx, expr, parts)
 
 
 def birthday_in(year: int, month: int, day: int) -> date:

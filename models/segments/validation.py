@@ -183,7 +183,8 @@ class _Parser:
             return INVALID
         self.value_count += len(items)
         values = [
-            self.item(spec, item, p, trim=True) for item, p in zip(items, item_paths, strict=True)
+            self.item(spec, item, p, trim=isinstance(raw, str))
+            for item, p in zip(items, item_paths, strict=True)
         ]
         return INVALID if any(v is INVALID for v in values) else values
 

@@ -56,7 +56,11 @@ def split_items(raw: Any, path: str) -> tuple[list[Any] | None, list[str]]:
 
 
 def normalise_item(spec: AttributeSpec, raw: Any, refs: ReferenceIds | None, *, trim: bool) -> Any:
-    """One typed value, or ValueProblem. List items are trimmed; single text values are not."""
+    """One typed value, or ValueProblem.
+
+    Items of comma-separated text are trimmed ("a, b"); items of a JSON list and single
+    values are taken as given.
+    """
     if trim and isinstance(raw, str):
         raw = raw.strip()
     kind = spec.kind

@@ -296,3 +296,69 @@ async def test_a_tree_at_the_validation_limits_runs(db):
     for _ in range(18):
         deep = root(deep, value=False)
     assert await members(deep) == {2, 4}
+
+
+TOTAL = leaf("cart_attributes", "base_grand_total", ">=", 150)  # {1, 2, 3}
+ITEMS = leaf("cart_attributes", "items_count", ">=", 2)  # {2, 3}
+NEVER = leaf("cart_attributes", "items_count", "==", "2.5")  # nobody
+FRESH = leaf("cart_attributes", "hours_since_updated", "<", 1)  # {3}
+
+
+async def _carts() -> None:
+    from tests.segments.compiler_support import quote
+
+    await reference_data()
+    for cid in (1, 2, 3, 4, 5):
+        await customer(cid, gender="male" if cid in (2, 3) else "female")
+    await quote(1, 1, base_grand_total=200, items_count=1, updated_at=at(2024, 6, 14))
+    # Customer 2 meets each condition with a different cart.
+    await quote(2, 2, base_grand_total=200, items_count=1, updated_at=at(2024, 6, 14))
+    await quote(3, 2, base_grand_total=10, items_count=3, updated_at=at(2024, 6, 14))
+    await quote(4, 3, base_grand_total=200, items_count=3, updated_at=at(2024, 6, 15, 11, 30))
+    await quote(5, 5, base_grand_total=200, items_count=3, is_active=False)
+
+
+SAME_ROWS_CASES = [
+    (root(TOTAL, ITEMS), None, {2, 3}),
+    (root(TOTAL, ITEMS, aggregator="any"), None, {1, 2, 3}),
+    (root(TOTAL, ITEMS, value=False), None, {4, 5}),
+    (root(TOTAL, ITEMS, aggregator="any", value=False), None, {1, 4, 5}),
+    (root(TOTAL, MALE, ITEMS), None, {2, 3}),
+    (root(TOTAL, ITEMS, FRESH), None, {3}),
+    (root(TOTAL, ITEMS, NEVER), None, set()),
+    (root(TOTAL, NEVER, aggregator="any"), None, {1, 2, 3}),
+    (root(NEVER, NEVER, aggregator="any", value=False), None, {1, 2, 3, 4, 5}),
+    (root(root(TOTAL, ITEMS, aggregator="any"), root(TOTAL, ITEMS)), None, {2, 3}),
+    (root(TOTAL, ITEMS), [2], {2}),
+    (root(TOTAL, ITEMS), [1, 3, 4], {3}),
+    (root(TOTAL, ITEMS, value=False), [1, 4], {4}),
+    (root(TOTAL, ITEMS, aggregator="any", value=False), [2, 3], set()),
+]
+
+
+async def test_leaves_sharing_rows_keep_their_own_meaning(db):
+    await _carts()
+    failures = []
+    for tree, customer_ids, expected in SAME_ROWS_CASES:
+        got = await members(tree, website_ids=[1], customer_ids=customer_ids)
+        if got != expected:
+            failures.append(
+                f"{tree} {customer_ids}: expected {sorted(expected)}, got {sorted(got)}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+def test_leaves_sharing_rows_are_compiled_together():
+    both = _compile(root(TOTAL, ITEMS)).sql
+    assert "(q.base_grand_total >= ? OR q.items_count >= ?)" in both
+    assert "HAVING MAX(q.base_grand_total >= ?)\n" in both
+    assert "   AND MAX(q.items_count >= ?)\n" in both
+    assert both.count("FROM sales_quote q") == 1
+    either = _compile(root(TOTAL, ITEMS, aggregator="any")).sql
+    assert "HAVING" not in either
+    assert either.count("FROM sales_quote q") == 1
+    assert "(q.base_grand_total >= ? OR q.items_count >= ?)" in either
+    # Different rows (active carts, every cart) stay apart.
+    apart = _compile(root(TOTAL, leaf("cart_attributes", "is_active", "==", 1))).sql
+    assert "HAVING" not in apart
+    assert apart.count("EXISTS (") == 2
