@@ -6,16 +6,19 @@ run instead of skipping the tests that need it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import asyncpg
 import pytest
 import pytest_asyncio
-from tortoise.context import tortoise_test_context
+from tortoise.backends.base.config_generator import generate_config
+from tortoise.context import TortoiseContext, tortoise_test_context
 
 from models.registry import MODEL_MODULES
 
@@ -85,24 +88,64 @@ class Db:
     url: str
 
 
+_pg_run_database: dict[str, str] = {}
+
+
+async def _pg_test_database() -> str:
+    """One PostgreSQL database with the schema for the whole run, dropped at session end.
+
+    Creating and dropping a database per test cost over a second each; emptying the
+    tables between tests (see `db`) costs a few milliseconds.
+    """
+    if not _pg_run_database:
+        name, url = new_pg_url()
+        _pg_run_database.update(name=name, url=url)
+        async with tortoise_test_context(MODEL_MODULES, db_url=url, connection_label="test_setup"):
+            pass
+    return _pg_run_database["url"]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _pg_run_database:
+        asyncio.run(drop_pg_database(_pg_run_database["name"]))
+
+
+async def _empty_pg_tables(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        names = ", ".join(f'"{t["tablename"]}"' for t in tables)
+        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@asynccontextmanager
+async def _tortoise_on(url: str, label: str) -> AsyncIterator[None]:
+    """Tortoise bound to an existing database whose schema is already in place."""
+    config = generate_config(url, app_modules={"models": MODEL_MODULES}, connection_label=label)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, use_tz=True, timezone="UTC")
+        yield
+
+
 @pytest_asyncio.fixture(params=["sqlite", "postgres"])
 async def db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Db]:
-    """A freshly created schema on each dialect; PostgreSQL databases are dropped afterwards."""
+    """An empty schema on each dialect: a new SQLite file, or the run's PostgreSQL database
+    with every table emptied (identities restarted) before the test."""
     dialect = request.param
+    # A connection label per dialect: Tortoise caches compiled queries by label.
+    label = f"test_{dialect}"
     if dialect == "postgres":
         await require("postgres")
-        name, url = new_pg_url()
-    else:
-        name, url = "", f"sqlite://{tmp_path}/test.sqlite3"
-    # A connection label per dialect: Tortoise caches compiled queries by label.
-    try:
-        async with tortoise_test_context(
-            MODEL_MODULES, db_url=url, connection_label=f"test_{dialect}"
-        ):
+        url = await _pg_test_database()
+        await _empty_pg_tables(url)
+        async with _tortoise_on(url, label):
             yield Db(dialect=dialect, url=url)
-    finally:
-        if name:
-            await drop_pg_database(name)
+    else:
+        url = f"sqlite://{tmp_path}/test.sqlite3"
+        async with tortoise_test_context(MODEL_MODULES, db_url=url, connection_label=label):
+            yield Db(dialect=dialect, url=url)
 
 
 @pytest_asyncio.fixture
