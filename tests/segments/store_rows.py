@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from models.db import connection
 from models.store.activity import ProductView as ProductViewOrm
 from models.store.activity import Wishlist as WishlistOrm
@@ -262,16 +264,11 @@ _TABLES: list[tuple[str, Any, str]] = [
 ]
 
 
-async def insert_store_data(data: StoreData) -> None:
-    """Write every row with the ORM, one bulk insert per table."""
-    for attribute, model, _table in _TABLES:
-        rows = getattr(data, attribute)
-        if rows:
-            await model.bulk_create([model(**asdict(row)) for row in rows])
-
-
-async def delete_store_data() -> None:
-    """Empty every store table, children first."""
-    conn = connection()
-    for _attribute, _model, table in reversed(_TABLES):
-        await conn.execute_script(f"DELETE FROM {table}")
+async def replace_store_data(data: StoreData) -> None:
+    """Empty every store table, children first, and write `data` in one transaction."""
+    async with in_transaction(connection().connection_name) as tx:
+        for _attribute, _model, table in reversed(_TABLES):
+            await tx.execute_script(f"DELETE FROM {table}")
+        for attribute, model, _table in _TABLES:
+            if rows := getattr(data, attribute):
+                await model.bulk_create([model(**asdict(row)) for row in rows], using_db=tx)
