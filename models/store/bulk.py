@@ -230,3 +230,10 @@ async def delete_in(
         return []
     rows = await conn.execute_query_dict(f"{sql} RETURNING {_q(returning)}", values)
     return [row[returning] for row in rows]
+
+
+async def analyze(conn: BaseDBAsyncClient, models: Collection[type[Model]]) -> None:
+    """Refresh PostgreSQL's statistics of tables a bulk load changed, for the queries to come."""
+    if dialect(conn) == "postgres" and models:
+        names = ", ".join(_q(Table.of(m).name) for m in models)
+        await conn.execute_script(f"ANALYZE {names}")

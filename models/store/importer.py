@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import orjson
+from tortoise.models import Model
 
+from models.db import connection
 from models.errors import ErrorCode, FieldError
-from models.store.loader import DEFAULT_BATCH_SIZE, RecordLoader
+from models.store import bulk
+from models.store.loader import DEFAULT_BATCH_SIZE, Invalid, RecordLoader, check_record
 from models.store.report import ImportReport
+from models.store.targets import TARGET_BY_TYPE
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -31,7 +35,21 @@ async def import_ndjson(
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             message = f"invalid JSON at column {exc.colno}: {exc.msg}"
-            loader.reject(number, None, [FieldError(None, ErrorCode.INVALID, message)])
+            await loader.add(number, Invalid(None, [FieldError(None, ErrorCode.INVALID, message)]))
             continue
-        await loader.add(number, obj)
-    return await loader.finish()
+        await loader.add(number, check_record(obj))
+    report = await loader.finish()
+    await bulk.analyze(connection(), _changed_tables(report))
+    return report
+
+
+def _changed_tables(report: ImportReport) -> set[type[Model]]:
+    """Tables the import wrote to (autovacuum analyses them too, but only later)."""
+    models: set[type[Model]] = set()
+    for record_type, counts in report.counts.items():
+        target = TARGET_BY_TYPE.get(record_type)
+        if target and counts.upserted:
+            models.add(target.model)
+            if target.children:
+                models.add(target.children.model)
+    return models

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.errors import DomainError, ErrorCode, FieldError
-from models.store.loader import RecordLoader
+from models.store.loader import RecordLoader, check_record
 from models.store.report import ImportReport
 
 MAX_RECORDS = 5000
@@ -26,7 +26,7 @@ async def upsert_records(records: Sequence[Any]) -> ImportReport:
         )
     loader = RecordLoader(batch_size=MAX_RECORDS)
     for index, obj in enumerate(records):
-        await loader.add(index, obj)
+        await loader.add(index, check_record(obj))
     return await loader.finish()
 
 
