@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import HealthCheck, currently_in_test_context, event, given, note, settings
 from hypothesis import strategies as st
 
 from models.db import connection, dialect
@@ -44,7 +44,8 @@ async def compiled_members(
         dialect=dialect(),
         customer_ids=customer_ids,
     )
-    note(f"tree: {tree}\nSQL:\n{query.sql}\nparams: {query.params}")
+    if currently_in_test_context():
+        note(f"tree: {tree}\nSQL:\n{query.sql}\nparams: {query.params}")
     result = await connection().execute_query_dict(query.sql, query.params)
     ids = [row["customer_id"] for row in result]
     assert len(ids) == len(set(ids)), "a customer is listed twice"
