@@ -34,12 +34,15 @@ Readings of SEMANTICS.md where its wording leaves room (each a deliberate choice
 10. cart_attributes.is_active is row-level over all the customer's carts; every other
     cart attribute and every cart_items attribute read only active carts (any of them).
 11. Select values compare by their text: ids and statuses `1` and `"1"` are equal,
-    booleans are `1`/`0`. `()` / `!()` take a list or a comma-separated string whose
-    items are trimmed; other operators take the value as given (strings untrimmed).
+    booleans are `1`/`0`. `()` / `!()` take a list (items as given) or a
+    comma-separated string (items trimmed); other operators take string values as
+    given, untrimmed. Numeric strings may carry surrounding spaces.
 12. `{}` / `!{}` fold case with str.lower(); the data is ASCII, where both databases
     fold alike. `%` and `_` in a value are literal characters.
 13. String orderings (`<`, `>=`, ...) compare code points, as Python does.
-14. Customers are in scope when active, of one of the websites, of one of the groups
+14. A time after `now` gives negative days/hours since (floor, so 30 minutes ahead is
+    -1 hour); the generated data never has such times.
+15. Customers are in scope when active, of one of the websites, of one of the groups
     (no groups = every group) and, if given, among the customer ids.
 """
 
