@@ -37,8 +37,9 @@ Readings of SEMANTICS.md where its wording leaves room (each a deliberate choice
     booleans are `1`/`0`. `()` / `!()` take a list (items as given) or a
     comma-separated string (items trimmed); other operators take string values as
     given, untrimmed. Numeric strings may carry surrounding spaces.
-12. `{}` / `!{}` fold case with str.lower(); the data is ASCII, where both databases
-    fold alike. `%` and `_` in a value are literal characters.
+12. `{}` / `!{}` fold case with str.lower(); the generated data never needs a
+    non-ASCII letter folded, where SQLite and PostgreSQL differ (a documented limit).
+    `%`, `_` and `\\` in a value are literal characters.
 13. String orderings (`<`, `>=`, ...) compare code points, as Python does.
 14. A time after `now` gives negative days/hours since (floor, so 30 minutes ahead is
     -1 hour); the generated data never has such times.
