@@ -53,6 +53,10 @@ class Expr:
     sql: str
     nullable: bool = False
     reads: tuple[tuple[StatsSource | JoinedTable, str], ...] = ()
+    # A statistic with a natural zero: `sql` reads 0 for customers without rows, `raw` is
+    # the bare column (NULL for them), for predicates the planner can push down.
+    zero: int | None = None
+    raw: str = ""
 
 
 def column(sql: str, *, nullable: bool = False) -> Expr:
@@ -64,7 +68,7 @@ def stat(source: StatsSource, name: str, *, zero: int | None = None) -> Expr:
     ref = f"{source.alias}.{name}"
     if zero is None:
         return Expr(ref, True, ((source, name),))
-    return Expr(f"COALESCE({ref}, {zero})", False, ((source, name),))
+    return Expr(f"COALESCE({ref}, {zero})", False, ((source, name),), zero, ref)
 
 
 def joined(table: JoinedTable, name: str) -> Expr:

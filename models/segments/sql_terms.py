@@ -96,6 +96,21 @@ def number_holds(operator: str, stored: Decimal, value: Any) -> bool:
     }[operator]
 
 
+def with_natural_zero(expr: Expr, operator: str, value: Any, predicate_on: Any) -> str | None:
+    """For a statistic that is 0 without rows: the predicate on the bare column, NULL read
+    as 0 by the operator's answer for 0 (known here). `x IS NOT NULL AND x > v` lets the
+    database turn the LEFT JOIN into an inner join and filter inside the aggregate, which
+    `COALESCE(x, 0) > v` does not."""
+    if expr.zero is None:
+        return None
+    predicate = predicate_on(expr.raw)
+    if predicate in (TRUE_SQL, FALSE_SQL):
+        return predicate
+    if number_holds(operator, Decimal(expr.zero), value):
+        return f"{expr.raw} IS NULL OR {_or_operand(predicate)}"
+    return f"{expr.raw} IS NOT NULL AND {_and_operand(predicate)}"
+
+
 def _places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -152,12 +167,15 @@ class Number:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        e, p = self.expr.sql, ctx.params
-        if operator in ("()", "!()"):
-            predicate = in_list(e, [p.number(v) for v in value], negated=operator == "!()")
-        else:
-            predicate = f"{e} {SQL_OPERATORS[operator]} {p.number(value)}"
-        return guarded(ctx, self.expr, predicate)
+        p = ctx.params
+
+        def on(e: str) -> str:
+            if operator in ("()", "!()"):
+                return in_list(e, [p.number(v) for v in value], negated=operator == "!()")
+            return f"{e} {SQL_OPERATORS[operator]} {p.number(value)}"
+
+        zero_aware = with_natural_zero(self.expr, operator, value, on)
+        return zero_aware or guarded(ctx, self.expr, on(self.expr.sql))
 
 
 @dataclass(frozen=True)
@@ -170,7 +188,11 @@ class Integer:
         return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        return guarded(ctx, self.expr, integer_predicate(ctx, self.expr.sql, operator, value))
+        def on(e: str) -> str:
+            return integer_predicate(ctx, e, operator, value)
+
+        zero_aware = with_natural_zero(self.expr, operator, value, on)
+        return zero_aware or guarded(ctx, self.expr, on(self.expr.sql))
 
 
 @dataclass(frozen=True)
@@ -326,15 +348,20 @@ class Average:
     total: Expr
     count: Expr
 
+    def __post_init__(self) -> None:
+        if not (self.total.raw and self.count.raw):
+            raise ValueError("an average reads statistics with a natural zero")
+
     def reads(self, operator: str, value: Any) -> Reads:
         return self.total.reads + self.count.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        c = self.count.sql
-        predicate = _ratio_predicate(ctx, operator, value, self.total.sql, c)
+        # Customers with rows have a count of at least 1; the others read 0.
+        count, total = self.count.raw, self.total.raw
+        predicate = _ratio_predicate(ctx, operator, value, total, count)
         if number_holds(operator, Decimal(0), value):
-            return f"{c} = 0 OR {_or_operand(predicate)}"
-        return f"{c} > 0 AND {_and_operand(predicate)}"
+            return f"{count} IS NULL OR {_or_operand(predicate)}"
+        return f"{count} IS NOT NULL AND {_and_operand(predicate)}"
 
 
 @dataclass(frozen=True)
@@ -353,9 +380,9 @@ class OrderFrequency:
             f"({utc_day_number(ctx.dialect, self.last.sql)}"
             f" - {utc_day_number(ctx.dialect, self.first.sql)})"
         )
-        c = self.count.sql
+        c = self.count.raw
         predicate = _ratio_predicate(ctx, operator, value, span, f"({c} - 1)")
-        return f"{c} >= 2 AND {_and_operand(predicate)}"
+        return f"{c} IS NOT NULL AND {c} >= 2 AND {_and_operand(predicate)}"
 
 
 @dataclass(frozen=True)

@@ -362,3 +362,13 @@ def test_leaves_sharing_rows_are_compiled_together():
     apart = _compile(root(TOTAL, leaf("cart_attributes", "is_active", "==", 1))).sql
     assert "HAVING" not in apart
     assert apart.count("EXISTS (") == 2
+
+
+def test_statistics_with_a_natural_zero_compare_the_bare_column():
+    above = _compile(root(leaf("customer_clv", "lifetime_sales", ">", 1000))).sql
+    # Strict: lets the database use an inner join and filter inside the aggregate.
+    assert "(clv_stats.sales_total IS NOT NULL AND clv_stats.sales_total > ?)" in above
+    below = _compile(root(leaf("customer_clv", "lifetime_sales", "<", 1000))).sql
+    assert "(clv_stats.sales_total IS NULL OR clv_stats.sales_total < ?)" in below
+    average = _compile(root(leaf("order_attributes", "average_order_amount", ">", 10))).sql
+    assert "(order_stats.order_count IS NOT NULL AND order_stats.amount_total > ROUND(" in average
