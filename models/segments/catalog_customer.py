@@ -29,15 +29,17 @@ from models.segments.sql_terms import (
     Average,
     Choice,
     Count,
+    Number,
+    Term,
+    Text,
+)
+from models.segments.sql_terms_time import (
     DateOf,
     Day,
     DaysInactive,
     DaysSince,
     DaysUntilBirthday,
-    Number,
     OrderFrequency,
-    Term,
-    Text,
 )
 
 GENDERS = (Option("male", "Male"), Option("female", "Female"))

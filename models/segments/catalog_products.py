@@ -27,11 +27,13 @@ from models.segments.sql_terms import (
     Categories,
     Choice,
     Count,
-    DateOf,
-    DaysSince,
     Integer,
     Term,
     Text,
+)
+from models.segments.sql_terms_time import (
+    DateOf,
+    DaysSince,
 )
 
 WISHLIST_SHARED = (Option("1", "Yes"), Option("0", "No"))

@@ -28,13 +28,15 @@ from models.segments.sql_terms import (
     Categories,
     Choice,
     Count,
-    DateOf,
-    DaysSince,
-    HoursSince,
     Integer,
     Number,
     Term,
     Text,
+)
+from models.segments.sql_terms_time import (
+    DateOf,
+    DaysSince,
+    HoursSince,
 )
 
 PRODUCT_TYPES = (

@@ -1,4 +1,4 @@
-"""How a leaf compares its value: one class per kind of comparison, each rendering SQL.
+"""How a leaf compares its value: one class per kind of comparison (times: sql_terms_time).
 
 Every `render` returns a predicate that is never NULL for a customer-level value (a
 missing value matches nothing, so `NOT` of a leaf means what the admin reads) and that
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -19,25 +18,16 @@ from models.segments.sql_context import (
     TRUE_SQL,
     SqlContext,
     enclosed,
-    latest_timestamp,
-    month_day_key,
     ordering,
-    utc_day_number,
 )
 from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource, stat
 from models.segments.sql_time import (
-    birthday_key_ranges,
     contains,
-    days_ago,
     integer_intervals,
-    timestamp_hours_ago,
-    timestamp_on_days,
 )
 
 INDENT = "    "
 SQL_OPERATORS = {"==": "=", "!=": "<>", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
-# A never-ordered customer's days without purchase is infinite: it satisfies these only.
-_INFINITY_MATCHES = frozenset({">", ">=", "!=", "!()"})
 
 Reads = tuple[tuple[StatsSource | JoinedTable, str], ...]
 
@@ -58,14 +48,14 @@ def guarded(ctx: SqlContext, expr: Expr, predicate: str) -> str:
         return f"{expr.sql} IS NOT NULL"
     if ctx.row_level:
         return predicate
-    return f"{expr.sql} IS NOT NULL AND {_and_operand(predicate)}"
+    return f"{expr.sql} IS NOT NULL AND {and_operand(predicate)}"
 
 
-def _and_operand(sql: str) -> str:
+def and_operand(sql: str) -> str:
     return f"({sql})" if " OR " in sql and not enclosed(sql) else sql
 
 
-def _or_operand(sql: str) -> str:
+def or_operand(sql: str) -> str:
     return f"({sql})" if (" OR " in sql or " AND " in sql) and not enclosed(sql) else sql
 
 
@@ -107,8 +97,8 @@ def with_natural_zero(expr: Expr, operator: str, value: Any, predicate_on: Any) 
     if predicate in (TRUE_SQL, FALSE_SQL):
         return predicate
     if number_holds(operator, Decimal(expr.zero), value):
-        return f"{expr.raw} IS NULL OR {_or_operand(predicate)}"
-    return f"{expr.raw} IS NOT NULL AND {_and_operand(predicate)}"
+        return f"{expr.raw} IS NULL OR {or_operand(predicate)}"
+    return f"{expr.raw} IS NOT NULL AND {and_operand(predicate)}"
 
 
 def _places(value: Decimal) -> int:
@@ -213,114 +203,7 @@ class Choice:
         return guarded(ctx, self.expr, predicate)
 
 
-@dataclass(frozen=True)
-class DateOf:
-    """The UTC calendar date of a timestamp, compared with a date."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: date) -> str:
-        days = integer_intervals(operator, Decimal(value.toordinal()))
-        return guarded(ctx, self.expr, timestamp_on_days(ctx, self.expr.sql, days))
-
-
-@dataclass(frozen=True)
-class Day:
-    """A DATE column compared with a date."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: date) -> str:
-        predicate = f"{self.expr.sql} {SQL_OPERATORS[operator]} {ctx.params.add(value)}"
-        return guarded(ctx, self.expr, predicate)
-
-
-@dataclass(frozen=True)
-class DaysSince:
-    """Calendar days (UTC) from a timestamp to now; optionally missing means infinitely many."""
-
-    expr: Expr
-    missing_is_infinite: bool = False
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        days = days_ago(integer_intervals(operator, value), ctx.today)
-        predicate = timestamp_on_days(ctx, self.expr.sql, days)
-        if not (self.missing_is_infinite and operator in _INFINITY_MATCHES):
-            return guarded(ctx, self.expr, predicate)
-        if predicate == TRUE_SQL:
-            return TRUE_SQL
-        if predicate == FALSE_SQL:
-            return f"{self.expr.sql} IS NULL"
-        return f"{self.expr.sql} IS NULL OR {_or_operand(predicate)}"
-
-
-@dataclass(frozen=True)
-class DaysInactive:
-    """Days since the latest of registration, last login and last order."""
-
-    registered: Expr
-    others: tuple[Expr, ...]
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.registered.reads + tuple(r for e in self.others for r in e.reads)
-
-    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        latest = latest_timestamp(ctx.dialect, self.registered.sql, [e.sql for e in self.others])
-        return DaysSince(Expr(latest)).render(ctx, operator, value)
-
-
-@dataclass(frozen=True)
-class HoursSince:
-    """Whole hours elapsed from a timestamp to now."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        predicate = timestamp_hours_ago(ctx, self.expr.sql, integer_intervals(operator, value))
-        return guarded(ctx, self.expr, predicate)
-
-
-@dataclass(frozen=True)
-class DaysUntilBirthday:
-    """From a date of birth: 0 on the day, up to 365; 29 February is 28 February in
-    non-leap years. Matching month/day keys are worked out in Python for today."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        ranges = birthday_key_ranges(integer_intervals(operator, value), ctx.today)
-        key = month_day_key(ctx.dialect, self.expr.sql)
-        if ranges == [(101, 1231)]:
-            predicate = TRUE_SQL
-        elif not ranges:
-            predicate = FALSE_SQL
-        else:
-            parts = [
-                f"{key} = {ctx.params.add(lo)}"
-                if lo == hi
-                else f"{key} BETWEEN {ctx.params.add(lo)} AND {ctx.params.add(hi)}"
-                for lo, hi in ranges
-            ]
-            predicate = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-        return guarded(ctx, self.expr, predicate)
-
-
-def _ratio_predicate(
+def ratio_predicate(
     ctx: SqlContext, operator: str, value: Any, numerator: str, denominator: str
 ) -> str:
     """numerator / denominator <op> value, as numerator <op> value * denominator.
@@ -358,31 +241,10 @@ class Average:
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         # Customers with rows have a count of at least 1; the others read 0.
         count, total = self.count.raw, self.total.raw
-        predicate = _ratio_predicate(ctx, operator, value, total, count)
+        predicate = ratio_predicate(ctx, operator, value, total, count)
         if number_holds(operator, Decimal(0), value):
-            return f"{count} IS NULL OR {_or_operand(predicate)}"
-        return f"{count} IS NOT NULL AND {_and_operand(predicate)}"
-
-
-@dataclass(frozen=True)
-class OrderFrequency:
-    """(last - first order) in calendar days / (orders - 1); needs two orders, not rounded."""
-
-    first: Expr
-    last: Expr
-    count: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.first.reads + self.last.reads + self.count.reads
-
-    def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
-        span = (
-            f"({utc_day_number(ctx.dialect, self.last.sql)}"
-            f" - {utc_day_number(ctx.dialect, self.first.sql)})"
-        )
-        c = self.count.raw
-        predicate = _ratio_predicate(ctx, operator, value, span, f"({c} - 1)")
-        return f"{c} IS NOT NULL AND {c} >= 2 AND {_and_operand(predicate)}"
+            return f"{count} IS NULL OR {or_operand(predicate)}"
+        return f"{count} IS NOT NULL AND {and_operand(predicate)}"
 
 
 @dataclass(frozen=True)
