@@ -12,7 +12,7 @@ from cross_web import StarletteRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -26,6 +26,7 @@ from tortoise.context import get_current_context
 from gqlserver.auth import Authenticator, Identity
 from gqlserver.exports import export_routes
 from gqlserver.extensions import schema_extensions
+from gqlserver.graphiql import graphiql_page, static_mount
 from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
@@ -86,6 +87,10 @@ class GraphQLView(GraphQL[Context, None]):
                     return
                 scope.setdefault("state", {})["identity"] = identity
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """GraphiQL loading its assets from this server; strawberry's page loads them from a CDN."""
+        return HTMLResponse(graphiql_page())
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state = request.app.state
@@ -189,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics.endpoint, methods=["GET"]),
         *export_routes(),
+        static_mount(),
     ]
     app = Starlette(
         routes=routes,
