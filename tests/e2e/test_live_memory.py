@@ -11,38 +11,19 @@ from starlette.applications import Starlette
 from models.auth.tokens import create_token
 from models.segments.orm import Segment
 from models.segments.refresh import refresh_segment
-from models.store.customers import Customer
-from models.store.reference import CustomerGroup, Website
 from tasks.broadcast import membership_channel
 from tests.e2e.documents import MEMBERSHIP_CHANGED, UPSERT
 from tests.e2e.wsclient import subscription_client, wait_subscribed
 from tests.graphql_client import app, uvicorn_server  # noqa: F401
+from tests.segments.segment_rows import REGISTERED, customers_named, firstname_is
 
 WAIT = 10.0
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-ANNS = {
-    "type": "combine",
-    "aggregator": "all",
-    "value": True,
-    "conditions": [
-        {"type": "customer_attributes", "attribute": "firstname", "operator": "==", "value": "Ann"}
-    ],
-}
 
 
 async def test_an_api_upsert_reaches_a_subscriber(app: Starlette):  # noqa: F811
-    await Website.create(id=1, code="base", name="Base")
-    await CustomerGroup.create(id=1, code="general")
-    for cid, name in ((1, "Ann"), (2, "Bob")):
-        await Customer.create(
-            id=cid,
-            website_id=1,
-            group_id=1,
-            email=f"c{cid}@example.com",
-            firstname=name,
-            created_at=T0,
-        )
-    segment = await Segment.create(name="anns", website_ids=[1], conditions=ANNS)
+    await customers_named({1: "Ann", 2: "Bob"})
+    segment = await Segment.create(name="anns", website_ids=[1], conditions=firstname_is("Ann"))
     await refresh_segment(segment.id, now=T0)
     token = await create_token("admin", ["admin"])
     redis = app.state.redis
@@ -53,7 +34,7 @@ async def test_an_api_upsert_reaches_a_subscriber(app: Starlette):  # noqa: F811
         "group_id": 1,
         "email": "c2@example.com",
         "firstname": "Ann",
-        "created_at": "2025-03-01T12:00:00Z",
+        "created_at": REGISTERED.isoformat(),
     }
 
     async with uvicorn_server(app) as base_url:

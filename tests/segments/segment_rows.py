@@ -1,4 +1,4 @@
-"""Small store fixtures and readers shared by the segment service, refresh and preview tests."""
+"""Small store fixtures and readers shared by the segment, live and task tests."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ async def customer(
         created_at=REGISTERED,
         is_active=is_active,
     )
+
+
+async def customers_named(firstnames: dict[int, str]) -> None:
+    """The reference rows and, per customer id, an active customer of website 1 and group 1."""
+    await reference_rows()
+    for customer_id, firstname in firstnames.items():
+        await customer(customer_id, firstname)
 
 
 async def rename(customer_id: int, firstname: str) -> None:

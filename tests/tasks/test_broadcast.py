@@ -8,29 +8,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 
 from models.segments.orm import Segment
 from models.segments.refresh import refresh_segment
 from models.store.customers import Customer
-from models.store.reference import CustomerGroup, Website
 from tasks import broadcast
 from tasks.broadcast import install_broadcast, membership_channel, refreshed_channel
-from tasks.queue import create_queue
+from tests.segments.segment_rows import customers_named, firstname_is
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 T1 = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
 END = b'"end"'
 
 
-@pytest_asyncio.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = await create_queue(redis_url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
+@pytest.fixture
+def redis(arq_queue: Redis) -> Redis:
+    """A client of the test Redis database (an arq pool is one)."""
+    return arq_queue
 
 
 @pytest_asyncio.fixture
@@ -77,38 +74,8 @@ class Listener:
             found.append((kind, orjson.loads(message["data"])))
 
 
-def _anns() -> dict:
-    return {
-        "type": "combine",
-        "aggregator": "all",
-        "value": True,
-        "conditions": [
-            {
-                "type": "customer_attributes",
-                "attribute": "firstname",
-                "operator": "==",
-                "value": "Ann",
-            }
-        ],
-    }
-
-
-async def _store(firstnames: dict[int, str]) -> None:
-    await Website.create(id=1, code="base", name="Base")
-    await CustomerGroup.create(id=1, code="general")
-    for cid, firstname in firstnames.items():
-        await Customer.create(
-            id=cid,
-            website_id=1,
-            group_id=1,
-            email=f"c{cid}@example.com",
-            firstname=firstname,
-            created_at=T0,
-        )
-
-
 async def _segment() -> Segment:
-    return await Segment.create(name="anns", website_ids=[1], conditions=_anns())
+    return await Segment.create(name="anns", website_ids=[1], conditions=firstname_is("Ann"))
 
 
 def _membership(payload: dict) -> tuple[int, int, str]:
@@ -116,7 +83,7 @@ def _membership(payload: dict) -> tuple[int, int, str]:
 
 
 async def test_a_refresh_publishes_each_change_then_the_outcome(db, redis, published):
-    await _store({1: "Ann", 2: "Ann", 3: "Bob"})
+    await customers_named({1: "Ann", 2: "Ann", 3: "Bob"})
     segment = await _segment()
     own_changes = membership_channel(redis, segment.id)
     own_refreshes = refreshed_channel(redis, segment.id)
@@ -146,7 +113,7 @@ async def test_a_refresh_publishes_each_change_then_the_outcome(db, redis, publi
 
 
 async def test_pattern_subscribers_see_every_segment(db, redis, published):
-    await _store({1: "Ann"})
+    await customers_named({1: "Ann"})
     first, second = await _segment(), await _segment()
 
     async with Listener(redis, membership_channel(redis, None)) as listener:
@@ -162,7 +129,7 @@ async def test_pattern_subscribers_see_every_segment(db, redis, published):
 
 async def test_events_are_read_in_chunks_in_id_order(db, redis, published, monkeypatch):
     monkeypatch.setattr(broadcast, "EVENT_CHUNK", 2)
-    await _store({cid: "Ann" for cid in range(1, 6)})
+    await customers_named({cid: "Ann" for cid in range(1, 6)})
     segment = await _segment()
 
     async with Listener(redis, membership_channel(redis, segment.id)) as listener:
@@ -178,7 +145,7 @@ async def test_events_are_read_in_chunks_in_id_order(db, redis, published, monke
 
 async def test_a_huge_refresh_publishes_only_its_summary(db, redis, published, monkeypatch):
     monkeypatch.setattr(broadcast, "MAX_PUBLISHED_EVENTS", 2)
-    await _store({1: "Ann", 2: "Ann", 3: "Ann"})
+    await customers_named({1: "Ann", 2: "Ann", 3: "Ann"})
     segment = await _segment()
     channels = membership_channel(redis, segment.id), refreshed_channel(redis, segment.id)
 
@@ -192,7 +159,7 @@ async def test_a_huge_refresh_publishes_only_its_summary(db, redis, published, m
 
 
 async def test_live_re_evaluation_publishes_only_when_something_changed(db, redis, published):
-    await _store({1: "Ann", 2: "Bob"})
+    await customers_named({1: "Ann", 2: "Bob"})
     segment = await _segment()
     await refresh_segment(segment.id, now=T0)
     channels = membership_channel(redis, segment.id), refreshed_channel(redis, segment.id)
@@ -211,7 +178,7 @@ async def test_live_re_evaluation_publishes_only_when_something_changed(db, redi
 
 
 async def test_installed_twice_in_one_process_publishes_once(db, redis, published):
-    await _store({1: "Ann"})
+    await customers_named({1: "Ann"})
     segment = await _segment()
     uninstall_again = install_broadcast(redis)
     try:
@@ -225,7 +192,7 @@ async def test_installed_twice_in_one_process_publishes_once(db, redis, publishe
 
 
 async def test_nothing_is_published_once_uninstalled(db, redis):
-    await _store({1: "Ann"})
+    await customers_named({1: "Ann"})
     segment = await _segment()
     install_broadcast(redis)()
 
@@ -246,7 +213,7 @@ async def test_a_publishing_failure_does_not_fail_the_refresh(db):
         async def publish(self, *_: object) -> int:
             raise ConnectionError("redis is down")
 
-    await _store({1: "Ann"})
+    await customers_named({1: "Ann"})
     segment = await _segment()
     uninstall = install_broadcast(DownRedis())
     try:

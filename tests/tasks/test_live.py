@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest_asyncio
 from arq import ArqRedis
 from arq.constants import default_queue_name, job_key_prefix
 
 from models.segments import live as domain_live
-from models.segments.orm import MembershipChange, Segment, SegmentMember, SegmentMembershipEvent
+from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
 from models.segments.refresh import refresh_segment
 from models.store.changes import notify_customers_changed
 from models.store.customers import Customer
-from models.store.reference import CustomerGroup, Website
 from tasks import live
 from tasks.inprocess import run_pending_jobs
-from tasks.queue import create_queue
+from tests.segments.segment_rows import customers_named, firstname_is, member_ids
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 # A window a little ahead of the real clock (arq derives the job's expiry from real time).
@@ -28,15 +25,6 @@ WINDOW_START = (int(time.time() // live.COALESCE_SECONDS) + 10) * live.COALESCE_
 
 def at(seconds: float):
     return lambda: WINDOW_START + seconds
-
-
-@pytest_asyncio.fixture
-async def queue(redis_url: str) -> AsyncIterator[ArqRedis]:
-    pool = await create_queue(redis_url)
-    try:
-        yield pool
-    finally:
-        await pool.aclose()
 
 
 async def _pending(queue: Any) -> set[str]:
@@ -49,45 +37,45 @@ async def _queued(queue: ArqRedis) -> list[tuple[str, float]]:
     ]
 
 
-async def test_changes_of_one_window_share_one_deferred_job(queue):
-    await live.enqueue_reevaluation(queue, {3, 1}, clock=at(0.1))
-    await live.enqueue_reevaluation(queue, [2, 3], clock=at(1.9))
+async def test_changes_of_one_window_share_one_deferred_job(arq_queue):
+    await live.enqueue_reevaluation(arq_queue, {3, 1}, clock=at(0.1))
+    await live.enqueue_reevaluation(arq_queue, [2, 3], clock=at(1.9))
 
-    assert await _pending(queue) == {"1", "2", "3"}
+    assert await _pending(arq_queue) == {"1", "2", "3"}
     window = int(WINDOW_START // live.COALESCE_SECONDS)
     end_ms = (WINDOW_START + live.COALESCE_SECONDS) * 1000
-    assert await _queued(queue) == [(live.window_job_id(window), end_ms)]
+    assert await _queued(arq_queue) == [(live.window_job_id(window), end_ms)]
 
 
-async def test_the_next_window_gets_its_own_job(queue):
-    await live.enqueue_reevaluation(queue, {1}, clock=at(0.5))
-    await live.enqueue_reevaluation(queue, {2}, clock=at(live.COALESCE_SECONDS + 0.5))
+async def test_the_next_window_gets_its_own_job(arq_queue):
+    await live.enqueue_reevaluation(arq_queue, {1}, clock=at(0.5))
+    await live.enqueue_reevaluation(arq_queue, {2}, clock=at(live.COALESCE_SECONDS + 0.5))
 
     window = int(WINDOW_START // live.COALESCE_SECONDS)
-    assert [job for job, _ in await _queued(queue)] == [
+    assert [job for job, _ in await _queued(arq_queue)] == [
         live.window_job_id(window),
         live.window_job_id(window + 1),
     ]
 
 
-async def test_no_ids_queue_nothing(queue):
-    await live.enqueue_reevaluation(queue, set(), clock=at(0))
+async def test_no_ids_queue_nothing(arq_queue):
+    await live.enqueue_reevaluation(arq_queue, set(), clock=at(0))
 
-    assert await _pending(queue) == set()
-    assert await _queued(queue) == []
+    assert await _pending(arq_queue) == set()
+    assert await _queued(arq_queue) == []
 
 
-async def test_too_many_pending_ids_collapse_to_one_marker(queue, monkeypatch):
+async def test_too_many_pending_ids_collapse_to_one_marker(arq_queue, monkeypatch):
     monkeypatch.setattr(live, "FULL_REFRESH_THRESHOLD", 3)
-    await live.enqueue_reevaluation(queue, {1, 2}, clock=at(0))
-    await live.enqueue_reevaluation(queue, {3, 4}, clock=at(0))
+    await live.enqueue_reevaluation(arq_queue, {1, 2}, clock=at(0))
+    await live.enqueue_reevaluation(arq_queue, {3, 4}, clock=at(0))
 
-    assert await _pending(queue) == {live.ALL}
-    await live.enqueue_reevaluation(queue, {5}, clock=at(0))
-    assert await _pending(queue) == {live.ALL, "5"}
+    assert await _pending(arq_queue) == {live.ALL}
+    await live.enqueue_reevaluation(arq_queue, {5}, clock=at(0))
+    assert await _pending(arq_queue) == {live.ALL, "5"}
 
 
-async def test_the_listener_swallows_redis_failures(queue):
+async def test_the_listener_swallows_redis_failures(arq_queue):
     class Broken:
         def pipeline(self, **_: object):
             raise ConnectionError("redis is down")
@@ -100,42 +88,11 @@ async def test_the_listener_swallows_redis_failures(queue):
 # The job, against a database.
 
 
-def _named_ann() -> dict:
-    return {
-        "type": "combine",
-        "aggregator": "all",
-        "value": True,
-        "conditions": [
-            {
-                "type": "customer_attributes",
-                "attribute": "firstname",
-                "operator": "==",
-                "value": "Ann",
-            }
-        ],
-    }
-
-
 async def _store_and_segment(firstnames: dict[int, str]) -> Segment:
-    await Website.create(id=1, code="base", name="Base")
-    await CustomerGroup.create(id=1, code="general")
-    for cid, firstname in firstnames.items():
-        await Customer.create(
-            id=cid,
-            website_id=1,
-            group_id=1,
-            email=f"c{cid}@example.com",
-            firstname=firstname,
-            created_at=T0,
-        )
-    segment = await Segment.create(name="anns", website_ids=[1], conditions=_named_ann())
+    await customers_named(firstnames)
+    segment = await Segment.create(name="anns", website_ids=[1], conditions=firstname_is("Ann"))
     await refresh_segment(segment.id, now=T0)
     return segment
-
-
-async def _members(segment: Segment) -> set[int]:
-    rows = await SegmentMember.filter(segment_id=segment.id).values_list("customer_id", flat=True)
-    return set(rows)  # type: ignore[arg-type]
 
 
 async def _changes(segment: Segment) -> list[tuple[int, str]]:
@@ -143,79 +100,79 @@ async def _changes(segment: Segment) -> list[tuple[int, str]]:
     return [(r.customer_id, MembershipChange(r.change).value) for r in rows]
 
 
-async def test_the_job_re_evaluates_the_window_and_clears_it(db, queue):
+async def test_the_job_re_evaluates_the_window_and_clears_it(db, arq_queue):
     segment = await _store_and_segment({1: "Ann", 2: "Bob", 3: "Bob"})
     await Customer.filter(id=2).update(firstname="Ann")
     await Customer.filter(id=1).update(firstname="Bob")
-    await live.enqueue_reevaluation(queue, {1, 2})
+    await live.enqueue_reevaluation(arq_queue, {1, 2})
 
-    assert await run_pending_jobs(queue) == 1
+    assert await run_pending_jobs(arq_queue) == 1
 
-    assert await _members(segment) == {2}
+    assert await member_ids(segment.id) == {2}
     assert sorted(await _changes(segment)) == [(1, "entered"), (1, "exited"), (2, "entered")]
-    assert await _pending(queue) == set()
-    assert [k async for k in queue.scan_iter(match=live.PROCESSING_PREFIX + "*")] == []
+    assert await _pending(arq_queue) == set()
+    assert [k async for k in arq_queue.scan_iter(match=live.PROCESSING_PREFIX + "*")] == []
 
 
-async def test_a_retried_job_finishes_its_own_set_and_leaves_newer_ids(db, queue):
+async def test_a_retried_job_finishes_its_own_set_and_leaves_newer_ids(db, arq_queue):
     segment = await _store_and_segment({1: "Bob", 2: "Bob"})
     await Customer.filter(id__in=[1, 2]).update(firstname="Ann")
     # A first try claimed {1} and died; {2} arrived afterwards for a later window.
-    await queue.sadd(live.PROCESSING_PREFIX + "job-a", 1)
-    await queue.sadd(live.PENDING_KEY, 2)
+    await arq_queue.sadd(live.PROCESSING_PREFIX + "job-a", 1)
+    await arq_queue.sadd(live.PENDING_KEY, 2)
 
-    summary = await live.reevaluate_changed_customers({"redis": queue, "job_id": "job-a"})
+    summary = await live.reevaluate_changed_customers({"redis": arq_queue, "job_id": "job-a"})
 
     assert summary["customers"] == 1
-    assert await _members(segment) == {1}
-    assert await _pending(queue) == {"2"}
-    assert not await queue.exists(live.PROCESSING_PREFIX + "job-a")
+    assert await member_ids(segment.id) == {1}
+    assert await _pending(arq_queue) == {"2"}
+    assert not await arq_queue.exists(live.PROCESSING_PREFIX + "job-a")
 
 
-async def test_a_job_with_nothing_pending_does_nothing(db, queue):
+async def test_a_job_with_nothing_pending_does_nothing(db, arq_queue):
     segment = await _store_and_segment({1: "Ann"})
 
-    summary = await live.reevaluate_changed_customers({"redis": queue, "job_id": "job-b"})
+    summary = await live.reevaluate_changed_customers({"redis": arq_queue, "job_id": "job-b"})
 
     assert summary == {"customers": 0, "refreshes": 0}
     assert await _changes(segment) == [(1, "entered")]
 
 
-async def test_the_all_marker_fully_refreshes_live_segments(db, queue):
+async def test_the_all_marker_fully_refreshes_live_segments(db, arq_queue):
     segment = await _store_and_segment({1: "Bob", 2: "Bob"})
     await Customer.filter(id__in=[1, 2]).update(firstname="Ann")
-    await queue.sadd(live.PENDING_KEY, live.ALL)
+    await arq_queue.sadd(live.PENDING_KEY, live.ALL)
 
-    summary = await live.reevaluate_changed_customers({"redis": queue, "job_id": "job-c"})
+    summary = await live.reevaluate_changed_customers({"redis": arq_queue, "job_id": "job-c"})
 
     assert summary == {"customers": "all", "refreshes": 1}
-    assert await _members(segment) == {1, 2}
+    assert await member_ids(segment.id) == {1, 2}
 
 
-async def test_the_sweep_returns_orphaned_sets_and_schedules_a_job(db, queue):
-    await queue.sadd(live.PROCESSING_PREFIX + "failed-job", 7, 8)
-    await queue.sadd(live.PROCESSING_PREFIX + "running-job", 9)
-    await queue.set(job_key_prefix + "running-job", b"x")
-    await queue.sadd(live.PENDING_KEY, 1)
+async def test_the_sweep_returns_orphaned_sets_and_schedules_a_job(db, arq_queue):
+    await arq_queue.sadd(live.PROCESSING_PREFIX + "failed-job", 7, 8)
+    await arq_queue.sadd(live.PROCESSING_PREFIX + "running-job", 9)
+    await arq_queue.set(job_key_prefix + "running-job", b"x")
+    await arq_queue.sadd(live.PENDING_KEY, 1)
 
-    summary = await live.sweep_live_reevaluation({"redis": queue})
+    summary = await live.sweep_live_reevaluation({"redis": arq_queue})
 
     assert summary == {"restored_sets": 1}
-    assert await _pending(queue) == {"1", "7", "8"}
-    assert await queue.exists(live.PROCESSING_PREFIX + "running-job")
-    assert len(await _queued(queue)) == 1
+    assert await _pending(arq_queue) == {"1", "7", "8"}
+    assert await arq_queue.exists(live.PROCESSING_PREFIX + "running-job")
+    assert len(await _queued(arq_queue)) == 1
 
 
-async def test_store_changes_reach_the_queue_through_the_listener(db, queue):
-    remove = live.install_live_reevaluation(queue)
+async def test_store_changes_reach_the_queue_through_the_listener(db, arq_queue):
+    remove = live.install_live_reevaluation(arq_queue)
     try:
         await notify_customers_changed({4, 5})
     finally:
         remove()
     await notify_customers_changed({6})  # after removal: not queued
 
-    assert await _pending(queue) == {"4", "5"}
-    assert len(await _queued(queue)) == 1
+    assert await _pending(arq_queue) == {"4", "5"}
+    assert len(await _queued(arq_queue)) == 1
 
 
 async def test_a_memory_import_re_evaluates_inline_at_the_end(db):
@@ -225,9 +182,9 @@ async def test_a_memory_import_re_evaluates_inline_at_the_end(db):
     async with live.live_changes_for_import("memory://"):
         await notify_customers_changed({1})
         await notify_customers_changed({2})
-        assert await _members(segment) == set()  # nothing during the import
+        assert await member_ids(segment.id) == set()  # nothing during the import
 
-    assert await _members(segment) == {1, 2}
+    assert await member_ids(segment.id) == {1, 2}
 
 
 async def test_a_huge_memory_import_fully_refreshes(db, monkeypatch):
@@ -239,7 +196,7 @@ async def test_a_huge_memory_import_fully_refreshes(db, monkeypatch):
     async with live.live_changes_for_import("memory://"):
         await notify_customers_changed({1, 2})
 
-    assert await _members(segment) == {1, 2, 3}
+    assert await member_ids(segment.id) == {1, 2, 3}
 
 
 def test_the_worker_registers_the_job_and_the_sweep():
@@ -263,4 +220,4 @@ async def test_an_import_goes_on_when_redis_is_unreachable(db, monkeypatch):
     async with live.live_changes_for_import("redis://127.0.0.1:1/0"):
         await notify_customers_changed({1})
 
-    assert await _members(segment) == set()  # nothing queued, nothing re-evaluated
+    assert await member_ids(segment.id) == set()  # nothing queued, nothing re-evaluated

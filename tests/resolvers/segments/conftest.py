@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,20 +110,8 @@ async def api(db) -> Api:
 
 
 @pytest_asyncio.fixture
-async def queue(redis_url) -> AsyncIterator[Any]:
-    """An arq pool on the real Redis test database."""
-    from tasks.queue import create_queue
-
-    pool = await create_queue(redis_url)
-    try:
-        yield pool
-    finally:
-        await pool.aclose()
-
-
-@pytest_asyncio.fixture
-async def queued_api(db, queue) -> Api:
-    return Api(queue=queue)
+async def queued_api(db, arq_queue) -> Api:
+    return Api(queue=arq_queue)
 
 
 async def segment_count() -> int:

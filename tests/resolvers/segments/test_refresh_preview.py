@@ -108,7 +108,7 @@ async def test_preview_errors(api, store, variables, errors):
     assert await segment_count() == 0
 
 
-async def test_refresh_enqueues_one_job_per_segment(queued_api: Api, store, queue):
+async def test_refresh_enqueues_one_job_per_segment(queued_api: Api, store, arq_queue):
     segment = await _women_segment()
 
     first = await queued_api.data(REFRESH, {"id": str(segment.id)})
@@ -128,34 +128,36 @@ async def test_refresh_enqueues_one_job_per_segment(queued_api: Api, store, queu
         "errors": [],
     }
     assert second["refreshSegment"]["jobId"] == job_id
-    assert await queue.zcard("arq:queue") == 1
+    assert await arq_queue.zcard("arq:queue") == 1
 
-    assert await run_pending_jobs(queue) == 1
+    assert await run_pending_jobs(arq_queue) == 1
 
     row = await Segment.get(id=segment.id)
     assert (row.refresh_status, row.matched_customers_count) == (RefreshStatus.COMPLETED, 4)
     assert sorted(m.customer_id for m in await SegmentMember.all()) == [1, 3, 4, 7]
 
 
-async def test_refresh_after_a_finished_one_runs_again(queued_api: Api, store, queue):
+async def test_refresh_after_a_finished_one_runs_again(queued_api: Api, store, arq_queue):
     segment = await _women_segment()
     await queued_api.data(REFRESH, {"id": str(segment.id)})
-    await run_pending_jobs(queue)
-    assert await queue.exists(result_key_prefix + refresh_job_id(segment.id))
+    await run_pending_jobs(arq_queue)
+    assert await arq_queue.exists(result_key_prefix + refresh_job_id(segment.id))
     await Customer.filter(id=7).update(gender="male")
 
     data = await queued_api.data(REFRESH, {"id": str(segment.id)})
 
     assert data["refreshSegment"]["jobId"] == refresh_job_id(segment.id)
-    assert await run_pending_jobs(queue) == 1
+    assert await run_pending_jobs(arq_queue) == 1
     assert sorted(m.customer_id for m in await SegmentMember.all()) == [1, 3, 4]
 
 
-async def test_refresh_with_wait_answers_with_the_refreshed_segment(queued_api: Api, store, queue):
+async def test_refresh_with_wait_answers_with_the_refreshed_segment(
+    queued_api: Api, store, arq_queue
+):
     segment = await _women_segment()
 
-    mutation = await _waiting_refresh(queued_api, queue, segment.id)
-    assert await run_pending_jobs(queue) == 1
+    mutation = await _waiting_refresh(queued_api, arq_queue, segment.id)
+    assert await run_pending_jobs(arq_queue) == 1
     data = await mutation
 
     payload = data["refreshSegment"]
@@ -166,11 +168,11 @@ async def test_refresh_with_wait_answers_with_the_refreshed_segment(queued_api: 
     assert _member_ids(payload) == ["1", "3", "4", "7"]
 
 
-async def test_refresh_wait_gives_up_after_the_configured_time(store, queue):
+async def test_refresh_wait_gives_up_after_the_configured_time(store, arq_queue):
     class Settings:
         refresh_wait_seconds = 0.2
 
-    api = Api(queue=queue, settings=Settings())
+    api = Api(queue=arq_queue, settings=Settings())
     segment = await _women_segment()
 
     data = await api.data(REFRESH, {"id": str(segment.id), "wait": True})
@@ -178,23 +180,23 @@ async def test_refresh_wait_gives_up_after_the_configured_time(store, queue):
     assert data["refreshSegment"]["segment"]["refreshStatus"] == "PENDING"
     assert data["refreshSegment"]["errors"] == []
     # The job stays queued and runs later.
-    assert await run_pending_jobs(queue) == 1
+    assert await run_pending_jobs(arq_queue) == 1
     assert (await Segment.get(id=segment.id)).refresh_status == RefreshStatus.COMPLETED
 
 
 @pytest.mark.parametrize(("segment_id", "code"), [("999", "NOT_FOUND"), ("x", "INVALID")])
 async def test_refresh_of_missing_segment_enqueues_nothing(
-    queued_api: Api, store, queue, segment_id, code
+    queued_api: Api, store, arq_queue, segment_id, code
 ):
     data = await queued_api.data(REFRESH, {"id": segment_id, "wait": True})
 
     assert data["refreshSegment"]["jobId"] is None
     assert data["refreshSegment"]["segment"] is None
     assert [(e["field"], e["code"]) for e in data["refreshSegment"]["errors"]] == [("id", code)]
-    assert await queue.zcard("arq:queue") == 0
+    assert await arq_queue.zcard("arq:queue") == 0
 
 
-async def test_failed_refresh_is_reported_on_the_segment(queued_api: Api, store, queue):
+async def test_failed_refresh_is_reported_on_the_segment(queued_api: Api, store, arq_queue):
     # Stored without validation, as an older release might have left it.
     segment = await _women_segment()
     await Segment.filter(id=segment.id).update(conditions=tree(leaf("no_such", "==", 1)))
@@ -202,9 +204,9 @@ async def test_failed_refresh_is_reported_on_the_segment(queued_api: Api, store,
         segment=segment, customer_id=2, website_id=1, added_at=segment.created_at
     )
 
-    mutation = await _waiting_refresh(queued_api, queue, segment.id)
+    mutation = await _waiting_refresh(queued_api, arq_queue, segment.id)
     with pytest.raises(FailedJobs):
-        await run_pending_jobs(queue)
+        await run_pending_jobs(arq_queue)
     data = await mutation
 
     payload = data["refreshSegment"]
