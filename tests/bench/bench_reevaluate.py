@@ -43,67 +43,47 @@ from tests.bench.harness import (
     run,
     verdict,
 )
+from tests.segments.trees import leaf, root
 
 TARGET_P95_MS = 50.0
-
-
-def _group(aggregator: str, value: bool, *conditions: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "combine",
-        "aggregator": aggregator,
-        "value": value,
-        "conditions": list(conditions),
-    }
-
-
-def _leaf(kind: str, attribute: str, operator: str, value: Any) -> dict[str, Any]:
-    return {"type": kind, "attribute": attribute, "operator": operator, "value": value}
-
-
-def _all(*conditions: dict[str, Any]) -> dict[str, Any]:
-    return _group("all", True, *conditions)
-
 
 RULES: list[dict[str, Any]] = [
     CLV_RULE,
     CART_RULE,
-    _all(
-        _leaf("customer_attributes", "gender", "==", "female"),
-        _leaf("customer_attributes", "days_since_registration", ">", "365"),
+    root(
+        leaf("customer_attributes", "gender", "==", "female"),
+        leaf("customer_attributes", "days_since_registration", ">", "365"),
     ),
-    _all(_leaf("customer_clv", "average_order_value", ">=", "200")),
-    _all(_leaf("order_attributes", "number_of_orders", ">=", "3")),
-    _all(_leaf("order_attributes", "days_since_last_order", "<=", "30")),
-    _all(_leaf("customer_newsletter", "subscriber_status", "==", "3")),
-    _all(_leaf("customer_address", "country_id", "==", "US")),
-    _all(_leaf("order_items", "category_id", "==", "3")),
-    _all(_leaf("product_viewed", "view_count", ">=", "5")),
-    _all(_leaf("product_wishlist", "wishlist_items_count", ">=", "1")),
-    _all(_leaf("customer_timebased", "days_since_last_login", "<=", "7")),
-    _all(_leaf("customer_timebased", "days_without_purchase", ">", "90")),
-    _all(_leaf("customer_clv", "lifetime_refunds", ">", "0")),
-    _all(_leaf("order_attributes", "grand_total", ">=", "500")),
-    _all(_leaf("cart_items", "price", ">=", "100")),
-    _all(_leaf("customer_attributes", "days_until_birthday", "<=", "30")),
-    _group(
-        "any",
-        True,
-        _leaf("customer_clv", "lifetime_sales", ">", "5000"),
-        _leaf("order_attributes", "number_of_orders", ">=", "10"),
+    root(leaf("customer_clv", "average_order_value", ">=", "200")),
+    root(leaf("order_attributes", "number_of_orders", ">=", "3")),
+    root(leaf("order_attributes", "days_since_last_order", "<=", "30")),
+    root(leaf("customer_newsletter", "subscriber_status", "==", "3")),
+    root(leaf("customer_address", "country_id", "==", "US")),
+    root(leaf("order_items", "category_id", "==", "3")),
+    root(leaf("product_viewed", "view_count", ">=", "5")),
+    root(leaf("product_wishlist", "wishlist_items_count", ">=", "1")),
+    root(leaf("customer_timebased", "days_since_last_login", "<=", "7")),
+    root(leaf("customer_timebased", "days_without_purchase", ">", "90")),
+    root(leaf("customer_clv", "lifetime_refunds", ">", "0")),
+    root(leaf("order_attributes", "grand_total", ">=", "500")),
+    root(leaf("cart_items", "price", ">=", "100")),
+    root(leaf("customer_attributes", "days_until_birthday", "<=", "30")),
+    root(
+        leaf("customer_clv", "lifetime_sales", ">", "5000"),
+        leaf("order_attributes", "number_of_orders", ">=", "10"),
+        aggregator="any",
     ),
-    _group(
-        "all",
-        False,
-        _leaf("customer_newsletter", "subscriber_status", "==", "1"),
-        _leaf("order_attributes", "number_of_orders", ">=", "1"),
+    root(
+        leaf("customer_newsletter", "subscriber_status", "==", "1"),
+        leaf("order_attributes", "number_of_orders", ">=", "1"),
+        value=False,
     ),
-    _all(
-        _leaf("customer_attributes", "email", "{}", "example"),
-        _group(
-            "any",
-            True,
-            _leaf("product_viewed", "days_since_last_view", "<=", "14"),
-            _leaf("cart_attributes", "items_count", ">=", "1"),
+    root(
+        leaf("customer_attributes", "email", "{}", "example"),
+        root(
+            leaf("product_viewed", "days_since_last_view", "<=", "14"),
+            leaf("cart_attributes", "items_count", ">=", "1"),
+            aggregator="any",
         ),
     ),
 ]

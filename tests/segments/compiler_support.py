@@ -16,6 +16,7 @@ from models.store.activity import ProductView, Wishlist, WishlistItem
 from models.store.customers import Customer, CustomerAddress, CustomerLogin, NewsletterSubscriber
 from models.store.reference import Category, CustomerGroup, Product, ProductCategory, Store, Website
 from models.store.sales import Creditmemo, Order, OrderItem, Quote, QuoteItem
+from tests.segments.trees import leaf, root
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -32,6 +33,13 @@ async def reference_data() -> None:
     await Store.create(id=2, website_id=2, code="second", name="Second Store")
     await CustomerGroup.create(id=1, code="General")
     await CustomerGroup.create(id=2, code="Wholesale")
+
+
+async def four_customers() -> None:
+    """The reference data and customers 1-4 with every field at its default."""
+    await reference_data()
+    for cid in (1, 2, 3, 4):
+        await customer(cid)
 
 
 async def customer(id: int, **fields: Any) -> Customer:
@@ -112,19 +120,6 @@ async def wishlist(
         await WishlistItem.create(wishlist_id=id, product_id=product_id, added_at=when)
 
 
-def root(*conditions: dict[str, Any], aggregator: str = "all", value: Any = True) -> dict[str, Any]:
-    return {
-        "type": "combine",
-        "aggregator": aggregator,
-        "value": value,
-        "conditions": list(conditions),
-    }
-
-
-def leaf(type_: str, attribute: str, operator: str, value: Any) -> dict[str, Any]:
-    return {"type": type_, "attribute": attribute, "operator": operator, "value": value}
-
-
 async def members(
     tree: Any,
     *,
@@ -156,7 +151,9 @@ class Case:
 
 
 async def check_cases(type_: str, cases: Sequence[Case], *, now: datetime = NOW) -> None:
-    """Run every case; fail once, listing each case whose member set differs."""
+    """Every attribute of the type has a case; fail once, listing each case that does not hold."""
+    missing = set(CATALOG[type_].attributes) - {c.attribute for c in cases}
+    assert not missing, f"{type_}: no case for {sorted(missing)}"
     failures = []
     for case in cases:
         got = await members(root(leaf(type_, case.attribute, case.operator, case.value)), now=now)
@@ -166,11 +163,6 @@ async def check_cases(type_: str, cases: Sequence[Case], *, now: datetime = NOW)
                 f"expected {sorted(case.expected)}, got {sorted(got)}"
             )
     assert not failures, f"{dialect()}:\n" + "\n".join(failures)
-
-
-def assert_covers_every_attribute(type_: str, cases: Sequence[Case]) -> None:
-    missing = set(CATALOG[type_].attributes) - {c.attribute for c in cases}
-    assert not missing, f"{type_}: no case for {sorted(missing)}"
 
 
 def d(value: str) -> date:

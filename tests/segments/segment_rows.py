@@ -9,6 +9,7 @@ from models.segments.orm import MembershipChange, SegmentMember, SegmentMembersh
 from models.segments.service import SegmentData
 from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
+from tests.segments.trees import leaf, root
 
 REGISTERED = datetime(2024, 1, 1, tzinfo=UTC)
 T1 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -55,14 +56,7 @@ async def rename(customer_id: int, firstname: str) -> None:
 
 
 def firstname_is(name: str, *, type_name: str = "customer_attributes") -> dict[str, Any]:
-    return {
-        "type": "combine",
-        "aggregator": "all",
-        "value": True,
-        "conditions": [
-            {"type": type_name, "attribute": "firstname", "operator": "==", "value": name}
-        ],
-    }
+    return root(leaf(type_name, "firstname", "==", name))
 
 
 def segment_data(**overrides: Any) -> SegmentData:

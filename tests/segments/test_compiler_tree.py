@@ -17,12 +17,11 @@ from tests.segments.compiler_support import (
     address,
     at,
     customer,
-    leaf,
     members,
     order,
     reference_data,
-    root,
 )
+from tests.segments.trees import leaf, root
 
 MALE = leaf("customer_attributes", "gender", "==", "male")  # {2, 4}
 GROUP_2 = leaf("customer_attributes", "group_id", "==", 2)  # {2}

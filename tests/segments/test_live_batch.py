@@ -17,83 +17,48 @@ from models.segments.orm import SegmentMembershipEvent as Event
 from models.segments.refresh import refresh_segment
 from models.segments.refresh_sql import REFRESH_LOCK_NAMESPACE
 from models.store.customers import Customer, NewsletterSubscriber
-from models.store.reference import CustomerGroup, Website
 from models.store.sales import Order
+from tests.segments.compiler_support import customer, order, reference_data, subscriber
+from tests.segments.trees import leaf, root
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 NOW = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
 CHANGED = [1, 2, 3, 4, 5, 6, 11, 99]  # 99 never existed
 
-
-def _leaf(kind: str, attribute: str, operator: str, value: Any) -> dict[str, Any]:
-    return {"type": kind, "attribute": attribute, "operator": operator, "value": value}
-
-
-def _group(aggregator: str, value: bool, *conditions: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "combine",
-        "aggregator": aggregator,
-        "value": value,
-        "conditions": list(conditions),
-    }
-
-
 RULES = [
-    _group("all", True, _leaf("customer_attributes", "firstname", "==", "Ann")),
-    _group("all", True, _leaf("customer_clv", "lifetime_sales", ">", "100")),
-    _group("all", True, _leaf("customer_newsletter", "subscriber_status", "==", "1")),
-    _group(
-        "any",
-        True,
-        _leaf("customer_attributes", "firstname", "==", "Bob"),
-        _leaf("order_attributes", "number_of_orders", ">=", "2"),
+    root(leaf("customer_attributes", "firstname", "==", "Ann")),
+    root(leaf("customer_clv", "lifetime_sales", ">", "100")),
+    root(leaf("customer_newsletter", "subscriber_status", "==", "1")),
+    root(
+        leaf("customer_attributes", "firstname", "==", "Bob"),
+        leaf("order_attributes", "number_of_orders", ">=", "2"),
+        aggregator="any",
     ),
-    _group(
-        "all",
-        False,
-        _leaf("customer_newsletter", "subscriber_status", "==", "1"),
-        _leaf("customer_attributes", "firstname", "==", "Ann"),
+    root(
+        leaf("customer_newsletter", "subscriber_status", "==", "1"),
+        leaf("customer_attributes", "firstname", "==", "Ann"),
+        value=False,
     ),
-    _group("all", True),  # the empty root: every active customer
+    root(),  # the empty root: every active customer
 ]
 
 
 async def _store() -> None:
-    await Website.create(id=1, code="base", name="Base")
-    await Website.create(id=2, code="second", name="Second")
-    await CustomerGroup.create(id=1, code="general")
+    await reference_data()
     names = ["Ann", "Bob", "Cy", "Ann", "Dee", "Bob", "Eve", "Ann", "Fay", "Gus", "Ann", "Hal"]
     for cid, name in enumerate(names, start=1):
-        await Customer.create(
-            id=cid,
-            website_id=1 + cid % 2,
-            group_id=1,
-            email=f"c{cid}@example.com",
-            firstname=name,
-            created_at=T0,
-        )
+        await customer(cid, website_id=1 + cid % 2, firstname=name, created_at=T0)
         if cid % 3:
-            await NewsletterSubscriber.create(customer_id=cid, subscriber_status=1 + cid % 3)
+            await subscriber(cid, 1 + cid % 3)
         for n in range(cid % 3):
-            await _order(cid * 10 + n, cid, Decimal(40 * cid))
-
-
-async def _order(order_id: int, customer_id: int, total: Decimal) -> None:
-    await Order.create(
-        id=order_id,
-        customer_id=customer_id,
-        state="complete",
-        status="complete",
-        created_at=T0,
-        grand_total=total,
-    )
+            await order(cid * 10 + n, cid, created_at=T0, grand_total=Decimal(40 * cid))
 
 
 async def _change_store() -> None:
     await Customer.filter(id=1).update(firstname="Zed")
     await Customer.filter(id=2).update(firstname="Ann")
     await NewsletterSubscriber.filter(customer_id=4).update(subscriber_status=1)
-    await _order(900, 3, Decimal("500"))
+    await order(900, 3, created_at=T0, grand_total=Decimal("500"))
     await Customer.filter(id=5).update(is_active=False)
     await Customer.filter(id=6).delete()
     await Order.filter(customer_id=11).update(state="canceled")
@@ -248,7 +213,7 @@ async def test_a_failing_batch_falls_back_and_records_the_error(db):
     broken = pairs[1][0]
     # A stored tree the compiler cannot read (saved before a catalog change, say).
     await Segment.filter(id=broken.id).update(
-        conditions=_group("all", True, _leaf("customer_clv", "no_such_attribute", ">", "1"))
+        conditions=root(leaf("customer_clv", "no_such_attribute", ">", "1"))
     )
 
     outcomes = await reevaluate_customers(CHANGED, now=NOW)

@@ -19,6 +19,7 @@ from tests.segments import store_rows as rows
 from tests.segments.reference_catalog import ATTRIBUTES
 from tests.segments.reference_evaluator import in_scope, matching_customer_ids
 from tests.segments.strategies import Scenario, leaves, scenarios
+from tests.segments.trees import root
 
 # One database per test (the `store_db` fixture), emptied between examples.
 per_database = settings(
@@ -105,10 +106,6 @@ def negation_cases(draw: st.DrawFn) -> tuple[Scenario, list[Children]]:
     return scenario, draw(st.lists(children, min_size=4, max_size=8))
 
 
-def _group(aggregator: str, value: bool, children: Children) -> dict[str, Any]:
-    return {"type": "combine", "aggregator": aggregator, "value": value, "conditions": children}
-
-
 @targeted
 @given(case=negation_cases())
 async def test_any_false_is_the_complement_of_all_true(
@@ -118,8 +115,8 @@ async def test_any_false_is_the_complement_of_all_true(
     await rows.replace_store_data(scenario.data)
     in_segment = _in_segment(scenario)
     for children in children_lists:
-        all_true = await compiled_members(_group("all", True, children), scenario)
-        any_false = await compiled_members(_group("any", False, children), scenario)
+        all_true = await compiled_members(root(*children), scenario)
+        any_false = await compiled_members(root(*children, aggregator="any", value=False), scenario)
         assert any_false == in_segment - all_true
 
 

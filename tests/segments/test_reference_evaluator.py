@@ -12,6 +12,7 @@ import pytest
 from tests.segments import store_rows as rows
 from tests.segments.reference_evaluator import matching_customer_ids
 from tests.segments.reference_readings import days_until_birthday
+from tests.segments.trees import leaf, root
 
 NOW = datetime(2025, 3, 1, 0, 30, tzinfo=UTC)
 
@@ -61,26 +62,13 @@ def order(id: int, customer_id: int | None, state: str, total: str, **fields: An
     return replace(base, **fields)
 
 
-def leaf(type: str, attribute: str, operator: str, value: Any) -> dict[str, Any]:
-    return {"type": type, "attribute": attribute, "operator": operator, "value": value}
-
-
-def combine(aggregator: str, value: Any, *children: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "combine",
-        "aggregator": aggregator,
-        "value": value,
-        "conditions": list(children),
-    }
-
-
 def members(tree: dict[str, Any], data: rows.StoreData, **scope: Any) -> set[int]:
     scope.setdefault("website_ids", [1])
     return matching_customer_ids(tree, data, now=NOW, **scope)
 
 
 def only(condition: dict[str, Any]) -> dict[str, Any]:
-    return combine("all", True, condition)
+    return root(condition)
 
 
 # Customer 1 is "anna", customer 2 is "bob"; TRUE_FOR_1 holds only for customer 1.
@@ -99,12 +87,12 @@ IS_BOB = leaf("customer_attributes", "firstname", "==", "bob")
     ],
 )
 def test_group_aggregators(aggregator: str, value: bool, expected: set[int]) -> None:
-    assert members(combine(aggregator, value, IS_ANNA, IS_BOB), TWO) == expected
+    assert members(root(IS_ANNA, IS_BOB, aggregator=aggregator, value=value), TWO) == expected
 
 
 def test_all_false_is_none_of_the_children() -> None:
-    assert members(combine("all", False, IS_ANNA), TWO) == {2}
-    assert members(combine("any", False, IS_ANNA, IS_ANNA), TWO) == {2}
+    assert members(root(IS_ANNA, value=False), TWO) == {2}
+    assert members(root(IS_ANNA, IS_ANNA, aggregator="any", value=False), TWO) == {2}
 
 
 def test_group_value_strings_missing_value_and_long_names() -> None:
@@ -116,13 +104,13 @@ def test_group_value_strings_missing_value_and_long_names() -> None:
 
 
 def test_empty_groups_are_removed_wherever_they_stand() -> None:
-    empty = combine("all", True)
-    nested_empty = combine("any", False, combine("all", True), empty)
-    assert members(combine("all", True), TWO) == {1, 2}
-    assert members(combine("all", False, nested_empty), TWO) == {1, 2}
+    empty = root()
+    nested_empty = root(root(), empty, aggregator="any", value=False)
+    assert members(root(), TWO) == {1, 2}
+    assert members(root(nested_empty, value=False), TWO) == {1, 2}
     # An empty child makes no `any` true and no `all` false.
-    assert members(combine("any", True, IS_ANNA, empty), TWO) == {1}
-    assert members(combine("all", False, IS_ANNA, nested_empty), TWO) == {2}
+    assert members(root(IS_ANNA, empty, aggregator="any"), TWO) == {1}
+    assert members(root(IS_ANNA, nested_empty, value=False), TWO) == {2}
 
 
 def test_scope_active_websites_groups_and_customer_ids() -> None:
@@ -134,7 +122,7 @@ def test_scope_active_websites_groups_and_customer_ids() -> None:
             customer(4, group_id=2),
         ]
     )
-    empty = combine("all", True)
+    empty = root()
     assert members(empty, data) == {1, 4}
     assert members(empty, data, website_ids=[1, 2]) == {1, 3, 4}
     assert members(empty, data, website_ids=[1, 2], group_ids=[2]) == {4}
@@ -147,8 +135,8 @@ def test_a_missing_customer_value_matches_nothing_but_its_negation_does() -> Non
     other = leaf("customer_attributes", "dob", "!=", "1990-05-04")
     assert members(only(equal), data) == {1}
     assert members(only(other), data) == set()
-    assert members(combine("all", False, equal), data) == {2}
-    assert members(combine("all", False, other), data) == {1, 2}
+    assert members(root(equal, value=False), data) == {2}
+    assert members(root(other, value=False), data) == {1, 2}
 
 
 def test_row_level_leaves_need_a_row_and_a_non_null_field() -> None:
@@ -316,7 +304,7 @@ def test_order_frequency_needs_two_orders() -> None:
     data = rows.StoreData(customers=[customer(1)], orders=[order(1, 1, "complete", "5")])
     frequency = leaf("customer_timebased", "order_frequency_days", ">=", 0)
     assert members(only(frequency), data) == set()
-    assert members(combine("all", False, frequency), data) == {1}
+    assert members(root(frequency, value=False), data) == {1}
 
 
 def _catalog_data() -> rows.StoreData:

@@ -11,7 +11,8 @@ import pytest
 from models.errors import DomainError, ErrorCode
 from models.segments.tree import EMPTY_ROOT, Group, Leaf, prune_empty, tree_from_json, tree_to_json
 from models.segments.validation import ReferenceIds, load_reference_ids, parse_conditions
-from tests.segments.compiler_support import leaf, reference_data, root
+from tests.segments.compiler_support import reference_data
+from tests.segments.trees import leaf, root
 
 REFS = ReferenceIds(website_ids={1, 2}, store_ids={1, 2}, group_ids={0, 1, 2})
 

@@ -15,6 +15,7 @@ from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
 from resolvers.context import Context
 from tests.graphql_client import app, gql, make_client  # noqa: F401
+from tests.segments.trees import leaf, root
 
 T0 = datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
 
@@ -31,20 +32,7 @@ CUSTOMERS: dict[int, tuple[int, int, str | None, str]] = {
 }
 
 
-def leaf(attribute: str, operator: str, value: Any, type_: str = "customer_attributes") -> dict:
-    return {"type": type_, "attribute": attribute, "operator": operator, "value": value}
-
-
-def tree(*conditions: dict, aggregator: str = "all", value: bool = True) -> dict:
-    return {
-        "type": "combine",
-        "aggregator": aggregator,
-        "value": value,
-        "conditions": list(conditions),
-    }
-
-
-FEMALE = tree(leaf("gender", "==", "female"))
+FEMALE = root(leaf("customer_attributes", "gender", "==", "female"))
 
 
 @dataclass

@@ -12,7 +12,8 @@ from models.segments.orm import RefreshStatus, Segment, SegmentMember
 from models.store.customers import Customer
 from tasks.inprocess import run_pending_jobs
 from tasks.segments import refresh_job_id
-from tests.resolvers.segments.conftest import FEMALE, Api, leaf, segment_count, tree
+from tests.resolvers.segments.conftest import FEMALE, Api, segment_count
+from tests.segments.trees import leaf, root
 
 PREVIEW = """
 mutation($input: SegmentInput!, $size: Int, $id: ID) {
@@ -92,7 +93,12 @@ async def test_preview_of_an_existing_segment_tells_who_would_enter_and_exit(api
     ("variables", "errors"),
     [
         (
-            {"input": {**WOMEN_INPUT, "conditions": tree(leaf("gender", "==", "other"))}},
+            {
+                "input": {
+                    **WOMEN_INPUT,
+                    "conditions": root(leaf("customer_attributes", "gender", "==", "other")),
+                }
+            },
             [("conditions.conditions[0].value", "VALUE_NOT_ALLOWED")],
         ),
         ({"input": WOMEN_INPUT, "size": 101}, [("sampleSize", "INVALID")]),
@@ -199,7 +205,9 @@ async def test_refresh_of_missing_segment_enqueues_nothing(
 async def test_failed_refresh_is_reported_on_the_segment(queued_api: Api, store, arq_queue):
     # Stored without validation, as an older release might have left it.
     segment = await _women_segment()
-    await Segment.filter(id=segment.id).update(conditions=tree(leaf("no_such", "==", 1)))
+    await Segment.filter(id=segment.id).update(
+        conditions=root(leaf("customer_attributes", "no_such", "==", 1))
+    )
     await SegmentMember.create(
         segment=segment, customer_id=2, website_id=1, added_at=segment.created_at
     )

@@ -13,7 +13,8 @@ from models.segments.orm import (
     SegmentMember,
     SegmentMembershipEvent,
 )
-from tests.resolvers.segments.conftest import FEMALE, leaf, segment_count, tree
+from tests.resolvers.segments.conftest import FEMALE, segment_count
+from tests.segments.trees import leaf, root
 
 SEGMENT_FIELDS = """
     id name description isActive websiteIds customerGroupIds refreshMode priority
@@ -84,7 +85,7 @@ async def test_create_segment_defaults(api, store):
         "customerGroupIds": [],
         "refreshMode": "AUTO",
         "priority": 0,
-        "conditions": tree(),
+        "conditions": root(),
         "autoEmailActive": False,
         "allowOverlappingSequences": False,
         "matchedCustomersCount": 0,
@@ -101,10 +102,10 @@ async def test_create_segment_reports_every_invalid_field_and_stores_nothing(api
         "websiteIds": [1, 99],
         "customerGroupIds": [7],
         "priority": -1,
-        "conditions": tree(
-            leaf("gender", "==", "female"),
-            leaf("gender", "{}", "female"),
-            tree(leaf("no_such_attribute", "==", 1)),
+        "conditions": root(
+            leaf("customer_attributes", "gender", "==", "female"),
+            leaf("customer_attributes", "gender", "{}", "female"),
+            root(leaf("customer_attributes", "no_such_attribute", "==", 1)),
         ),
     }
 
@@ -149,7 +150,7 @@ async def test_update_segment_replaces_every_field(api, store):
             "input": {
                 "name": "Men",
                 "websiteIds": [2, 1],
-                "conditions": tree(leaf("gender", "==", "male")),
+                "conditions": root(leaf("customer_attributes", "gender", "==", "male")),
             },
         },
     )
@@ -164,7 +165,7 @@ async def test_update_segment_replaces_every_field(api, store):
             "customerGroupIds": [],
             "refreshMode": "AUTO",
             "priority": 0,
-            "conditions": tree(leaf("gender", "==", "male")),
+            "conditions": root(leaf("customer_attributes", "gender", "==", "male")),
             "autoEmailActive": False,
             "allowOverlappingSequences": False,
             # Saving never refreshes: the last refresh's state stays.
