@@ -21,10 +21,7 @@ from models.segments.sql_context import (
     ordering,
 )
 from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource, stat
-from models.segments.sql_time import (
-    contains,
-    integer_intervals,
-)
+from models.segments.sql_time import contains, integer_intervals, is_whole, whole_numbers
 
 INDENT = "    "
 SQL_OPERATORS = {"==": "=", "!=": "<>", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
@@ -48,7 +45,14 @@ def guarded(ctx: SqlContext, expr: Expr, predicate: str) -> str:
         return f"{expr.sql} IS NOT NULL"
     if ctx.row_level:
         return predicate
-    return f"{expr.sql} IS NOT NULL AND {and_operand(predicate)}"
+    return null_reads_as(expr.sql, False, predicate)
+
+
+def null_reads_as(column: str, holds: bool, predicate: str) -> str:
+    """`predicate` over a nullable column, a NULL counting as holding it or not."""
+    if holds:
+        return f"{column} IS NULL OR {or_operand(predicate)}"
+    return f"{column} IS NOT NULL AND {and_operand(predicate)}"
 
 
 def and_operand(sql: str) -> str:
@@ -86,19 +90,17 @@ def number_holds(operator: str, stored: Decimal, value: Any) -> bool:
     }[operator]
 
 
-def with_natural_zero(expr: Expr, operator: str, value: Any, predicate_on: Any) -> str | None:
-    """For a statistic that is 0 without rows: the predicate on the bare column, NULL read
-    as 0 by the operator's answer for 0 (known here). `x IS NOT NULL AND x > v` lets the
-    database turn the LEFT JOIN into an inner join and filter inside the aggregate, which
-    `COALESCE(x, 0) > v` does not."""
+def zero_aware(ctx: SqlContext, expr: Expr, operator: str, value: Any, predicate_on: Any) -> str:
+    """`predicate_on(expr)`, never NULL. A statistic that is 0 without rows is compared on the
+    bare column, NULL read as 0 by the operator's answer for 0 (known here): `x IS NOT NULL
+    AND x > v` lets the database turn the LEFT JOIN into an inner join and filter inside the
+    aggregate, which `COALESCE(x, 0) > v` does not."""
     if expr.zero is None:
-        return None
+        return guarded(ctx, expr, predicate_on(expr.sql))
     predicate = predicate_on(expr.raw)
     if predicate in (TRUE_SQL, FALSE_SQL):
         return predicate
-    if number_holds(operator, Decimal(expr.zero), value):
-        return f"{expr.raw} IS NULL OR {or_operand(predicate)}"
-    return f"{expr.raw} IS NOT NULL AND {and_operand(predicate)}"
+    return null_reads_as(expr.raw, number_holds(operator, Decimal(expr.zero), value), predicate)
 
 
 def _places(value: Decimal) -> int:
@@ -110,11 +112,11 @@ def integer_predicate(ctx: SqlContext, expr: str, operator: str, value: Any) -> 
     """`expr` is a whole number: fractional values are resolved here, ints are bound."""
     p = ctx.params
     if operator in ("()", "!()"):
-        ints = sorted({int(v) for v in value if v == v.to_integral_value()})
+        ints = whole_numbers(value)
         if not ints:
             return FALSE_SQL if operator == "()" else TRUE_SQL
         return in_list(expr, [p.integer(i) for i in ints], negated=operator == "!()")
-    integral = value == value.to_integral_value()
+    integral = is_whole(value)
     if operator == "==":
         return f"{expr} = {p.integer(int(value))}" if integral else FALSE_SQL
     if operator == "!=":
@@ -124,14 +126,19 @@ def integer_predicate(ctx: SqlContext, expr: str, operator: str, value: Any) -> 
 
 
 @dataclass(frozen=True)
-class Text:
-    """Text: exact comparisons by code point; `{}` / `!{}` ignore case on both sides with the
-    database's LOWER (SQLite folds ASCII letters only, PostgreSQL every letter)."""
+class OfExpr:
+    """A comparison of one value: it needs the joins its expression reads."""
 
     expr: Expr
 
     def reads(self, operator: str, value: Any) -> Reads:
         return self.expr.reads
+
+
+@dataclass(frozen=True)
+class Text(OfExpr):
+    """Text: exact comparisons by code point; `{}` / `!{}` ignore case on both sides with the
+    database's LOWER (SQLite folds ASCII letters only, PostgreSQL every letter)."""
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         e, p = self.expr.sql, ctx.params
@@ -148,13 +155,8 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Number:
+class Number(OfExpr):
     """A NUMERIC value (money, quantities, sums)."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         p = ctx.params
@@ -164,35 +166,23 @@ class Number:
                 return in_list(e, [p.number(v) for v in value], negated=operator == "!()")
             return f"{e} {SQL_OPERATORS[operator]} {p.number(value)}"
 
-        zero_aware = with_natural_zero(self.expr, operator, value, on)
-        return zero_aware or guarded(ctx, self.expr, on(self.expr.sql))
+        return zero_aware(ctx, self.expr, operator, value, on)
 
 
 @dataclass(frozen=True)
-class Integer:
+class Integer(OfExpr):
     """An INTEGER value (ids, counts)."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         def on(e: str) -> str:
             return integer_predicate(ctx, e, operator, value)
 
-        zero_aware = with_natural_zero(self.expr, operator, value, on)
-        return zero_aware or guarded(ctx, self.expr, on(self.expr.sql))
+        return zero_aware(ctx, self.expr, operator, value, on)
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(OfExpr):
     """A select: equality against typed option values (text, ids, statuses, flags)."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         e, p = self.expr.sql, ctx.params
@@ -242,9 +232,7 @@ class Average:
         # Customers with rows have a count of at least 1; the others read 0.
         count, total = self.count.raw, self.total.raw
         predicate = ratio_predicate(ctx, operator, value, total, count)
-        if number_holds(operator, Decimal(0), value):
-            return f"{count} IS NULL OR {or_operand(predicate)}"
-        return f"{count} IS NOT NULL AND {and_operand(predicate)}"
+        return null_reads_as(count, number_holds(operator, Decimal(0), value), predicate)
 
 
 @dataclass(frozen=True)
@@ -317,9 +305,7 @@ def exists_sql(rows: RowSource, predicate: str) -> str:
         return FALSE_SQL
     filters = [f"{rows.customer_column} = c.id", *rows.filters]
     if predicate != TRUE_SQL:
-        filters.append(
-            f"({predicate})" if " OR " in predicate and not enclosed(predicate) else predicate
-        )
+        filters.append(and_operand(predicate))
     tables = [t.strip() for t in rows.tables.split("\n")]
     lines = ["EXISTS (", f"{INDENT}SELECT 1", f"{INDENT}FROM {tables[0]}"]
     lines += [f"{INDENT}{t}" for t in tables[1:]]

@@ -23,10 +23,11 @@ from models.segments.sql_context import (
 from models.segments.sql_sources import Expr
 from models.segments.sql_terms import (
     SQL_OPERATORS,
+    OfExpr,
     Reads,
     and_operand,
     guarded,
-    or_operand,
+    null_reads_as,
     ratio_predicate,
 )
 from models.segments.sql_time import (
@@ -42,13 +43,8 @@ _INFINITY_MATCHES = frozenset({">", ">=", "!=", "!()"})
 
 
 @dataclass(frozen=True)
-class DateOf:
+class DateOf(OfExpr):
     """The UTC calendar date of a timestamp, compared with a date."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: date) -> str:
         days = integer_intervals(operator, Decimal(value.toordinal()))
@@ -56,13 +52,8 @@ class DateOf:
 
 
 @dataclass(frozen=True)
-class Day:
+class Day(OfExpr):
     """A DATE column compared with a date."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: date) -> str:
         predicate = f"{self.expr.sql} {SQL_OPERATORS[operator]} {ctx.params.add(value)}"
@@ -70,14 +61,10 @@ class Day:
 
 
 @dataclass(frozen=True)
-class DaysSince:
+class DaysSince(OfExpr):
     """Calendar days (UTC) from a timestamp to now; optionally missing means infinitely many."""
 
-    expr: Expr
     missing_is_infinite: bool = False
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         days = days_ago(integer_intervals(operator, value), ctx.today)
@@ -88,7 +75,7 @@ class DaysSince:
             return TRUE_SQL
         if predicate == FALSE_SQL:
             return f"{self.expr.sql} IS NULL"
-        return f"{self.expr.sql} IS NULL OR {or_operand(predicate)}"
+        return null_reads_as(self.expr.sql, True, predicate)
 
 
 @dataclass(frozen=True)
@@ -107,13 +94,8 @@ class DaysInactive:
 
 
 @dataclass(frozen=True)
-class HoursSince:
+class HoursSince(OfExpr):
     """Whole hours elapsed from a timestamp to now."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         predicate = timestamp_hours_ago(ctx, self.expr.sql, integer_intervals(operator, value))
@@ -121,14 +103,9 @@ class HoursSince:
 
 
 @dataclass(frozen=True)
-class DaysUntilBirthday:
+class DaysUntilBirthday(OfExpr):
     """From a date of birth: 0 on the day, up to 365; 29 February is 28 February in
     non-leap years. Matching month/day keys are worked out in Python for today."""
-
-    expr: Expr
-
-    def reads(self, operator: str, value: Any) -> Reads:
-        return self.expr.reads
 
     def render(self, ctx: SqlContext, operator: str, value: Any) -> str:
         ranges = birthday_key_ranges(integer_intervals(operator, value), ctx.today)

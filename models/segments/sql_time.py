@@ -22,12 +22,13 @@ _MAX_ORDINAL = date.max.toordinal()
 _MAX_HOURS = 10**8  # beyond the datetime range either way
 
 
-def _integral(value: Decimal) -> bool:
+def is_whole(value: Decimal) -> bool:
     return value == value.to_integral_value()
 
 
-def _points(values: Sequence[Decimal]) -> list[int]:
-    return sorted({int(v) for v in values if _integral(v)})
+def whole_numbers(values: Sequence[Decimal]) -> list[int]:
+    """The distinct whole numbers among `values`, ascending."""
+    return sorted({int(v) for v in values if is_whole(v)})
 
 
 def _merge_points(points: list[int]) -> list[Interval]:
@@ -60,14 +61,14 @@ def integer_intervals(operator: str, value: Decimal | Sequence[Decimal]) -> list
     """The whole numbers n for which `n <operator> value` holds."""
     if operator in ("()", "!()"):
         assert isinstance(value, list | tuple)
-        points = _merge_points(_points(value))
+        points = _merge_points(whole_numbers(value))
         return points if operator == "()" else _complement(points)
     assert isinstance(value, Decimal)
     if operator == "==":
-        return [(int(value), int(value))] if _integral(value) else []
+        return [(int(value), int(value))] if is_whole(value) else []
     if operator == "!=":
         k = int(value)
-        return [(None, k - 1), (k + 1, None)] if _integral(value) else [(None, None)]
+        return [(None, k - 1), (k + 1, None)] if is_whole(value) else [(None, None)]
     floor, ceil = math.floor(value), math.ceil(value)
     by_operator: dict[str, list[Interval]] = {
         ">": [(floor + 1, None)],
