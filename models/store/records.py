@@ -111,11 +111,16 @@ class ProductRecord(StoreRecord):
     category_ids: list[Id] = Field(default_factory=list)
 
 
-class OrderItemRecord(_Strict):
+class _ItemRecord(_Strict):
+    """The product an order or cart item names, as the item recorded it."""
+
     product_id: Id | None = None
     sku: Str128 | None = None
     name: Str255 | None = None
     product_type: Str32 | None = None
+
+
+class OrderItemRecord(_ItemRecord):
     qty_ordered: Money = ZERO
     price: Money = ZERO
     row_total: Money = ZERO
@@ -151,11 +156,7 @@ class CreditmemoRecord(StoreRecord):
     created_at: Timestamp
 
 
-class QuoteItemRecord(_Strict):
-    product_id: Id | None = None
-    sku: Str128 | None = None
-    name: Str255 | None = None
-    product_type: Str32 | None = None
+class QuoteItemRecord(_ItemRecord):
     qty: Money = ZERO
     price: Money = ZERO
     row_total: Money = ZERO

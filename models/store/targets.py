@@ -7,11 +7,34 @@ child references even when both came in the same batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_origin
 
+from pydantic import BaseModel
 from tortoise.models import Model
 
 from models.store.activity import ProductView, Wishlist, WishlistItem
 from models.store.customers import Customer, CustomerAddress, CustomerLogin, NewsletterSubscriber
+from models.store.records import (
+    CategoryRecord,
+    CreditmemoRecord,
+    CustomerAddressRecord,
+    CustomerGroupRecord,
+    CustomerLoginRecord,
+    CustomerRecord,
+    NewsletterSubscriberRecord,
+    NewsletterTemplateRecord,
+    OrderItemRecord,
+    OrderRecord,
+    ProductRecord,
+    ProductViewRecord,
+    QuoteItemRecord,
+    QuoteRecord,
+    SalesRuleRecord,
+    StoreViewRecord,
+    WebsiteRecord,
+    WishlistItemRecord,
+    WishlistRecord,
+)
 from models.store.reference import (
     Category,
     CustomerGroup,
@@ -68,62 +91,41 @@ def _ref(field: str, parent_type: str, parent: type[Model]) -> Reference:
     return Reference(field, parent_type, parent)
 
 
+def _columns(record: type[BaseModel]) -> tuple[str, ...]:
+    """A record's fields name its table's columns, less `type` and the lists of children."""
+    return tuple(
+        name
+        for name, field in record.model_fields.items()
+        if name != "type" and get_origin(field.annotation) is not list
+    )
+
+
 _CUSTOMER = _ref("customer_id", "customer", Customer)
-_ITEM_PRODUCT = ("product_id", "sku", "name", "product_type")
 
 TARGETS: tuple[Target, ...] = (
-    Target("website", Website, ("id", "code", "name")),
-    Target("customer_group", CustomerGroup, ("id", "code")),
+    Target("website", Website, _columns(WebsiteRecord)),
+    Target("customer_group", CustomerGroup, _columns(CustomerGroupRecord)),
     Target(
         "store",
         Store,
-        ("id", "website_id", "code", "name"),
+        _columns(StoreViewRecord),
         references=(_ref("website_id", "website", Website),),
     ),
-    Target("category", Category, ("id", "name", "parent_id")),
+    Target("category", Category, _columns(CategoryRecord)),
     Target(
         "product",
         Product,
-        ("id", "sku", "name", "type_id", "price"),
+        _columns(ProductRecord),
         children=Children(
             "category_ids", ProductCategory, "product_id", ("category_id",), ordered=False
         ),
     ),
-    Target(
-        "sales_rule",
-        SalesRule,
-        (
-            "id",
-            "name",
-            "description",
-            "is_active",
-            "coupon_type",
-            "use_auto_generation",
-            "simple_action",
-            "discount_amount",
-        ),
-    ),
-    Target(
-        "newsletter_template",
-        NewsletterTemplate,
-        ("id", "code", "subject", "text", "sender_name", "sender_email"),
-    ),
+    Target("sales_rule", SalesRule, _columns(SalesRuleRecord)),
+    Target("newsletter_template", NewsletterTemplate, _columns(NewsletterTemplateRecord)),
     Target(
         "customer",
         Customer,
-        (
-            "id",
-            "website_id",
-            "store_id",
-            "group_id",
-            "email",
-            "firstname",
-            "lastname",
-            "gender",
-            "dob",
-            "created_at",
-            "is_active",
-        ),
+        _columns(CustomerRecord),
         references=(
             _ref("website_id", "website", Website),
             _ref("store_id", "store", Store),
@@ -134,26 +136,14 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "customer_address",
         CustomerAddress,
-        (
-            "id",
-            "customer_id",
-            "firstname",
-            "lastname",
-            "company",
-            "street",
-            "city",
-            "region",
-            "postcode",
-            "country_id",
-            "telephone",
-        ),
+        _columns(CustomerAddressRecord),
         references=(_CUSTOMER,),
         owner="customer_id",
     ),
     Target(
         "newsletter_subscriber",
         NewsletterSubscriber,
-        ("customer_id", "email", "subscriber_status", "change_status_at"),
+        _columns(NewsletterSubscriberRecord),
         key=("customer_id",),
         references=(_CUSTOMER,),
         owner="customer_id",
@@ -161,72 +151,30 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "order",
         Order,
-        (
-            "id",
-            "increment_id",
-            "customer_id",
-            "store_id",
-            "state",
-            "status",
-            "created_at",
-            "updated_at",
-            "grand_total",
-            "subtotal",
-            "tax_amount",
-            "shipping_amount",
-            "discount_amount",
-            "total_qty_ordered",
-            "order_currency_code",
-            "payment_method",
-            "shipping_method",
-            "coupon_code",
-        ),
+        _columns(OrderRecord),
         references=(_CUSTOMER,),
-        children=Children(
-            "items",
-            OrderItem,
-            "order_id",
-            (*_ITEM_PRODUCT, "qty_ordered", "price", "row_total", "discount_amount"),
-        ),
+        children=Children("items", OrderItem, "order_id", _columns(OrderItemRecord)),
         owner="customer_id",
     ),
     Target(
         "creditmemo",
         Creditmemo,
-        ("id", "order_id", "grand_total", "created_at"),
+        _columns(CreditmemoRecord),
         references=(_ref("order_id", "order", Order),),
         owner="order_id",
     ),
     Target(
         "quote",
         Quote,
-        (
-            "id",
-            "customer_id",
-            "store_id",
-            "is_active",
-            "created_at",
-            "updated_at",
-            "items_count",
-            "items_qty",
-            "base_subtotal",
-            "base_grand_total",
-            "applied_rule_ids",
-            "coupon_code",
-        ),
+        _columns(QuoteRecord),
         references=(_CUSTOMER,),
-        children=Children(
-            "items",
-            QuoteItem,
-            "quote_id",
-            (*_ITEM_PRODUCT, "qty", "price", "row_total", "created_at"),
-        ),
+        children=Children("items", QuoteItem, "quote_id", _columns(QuoteItemRecord)),
         owner="customer_id",
     ),
     Target(
         "product_view",
         ProductView,
-        ("customer_id", "product_id", "store_id", "added_at"),
+        _columns(ProductViewRecord),
         key=("customer_id", "product_id"),
         references=(_CUSTOMER,),
         owner="customer_id",
@@ -235,15 +183,15 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "wishlist",
         Wishlist,
-        ("id", "customer_id", "shared"),
+        _columns(WishlistRecord),
         references=(_CUSTOMER,),
-        children=Children("items", WishlistItem, "wishlist_id", ("product_id", "added_at")),
+        children=Children("items", WishlistItem, "wishlist_id", _columns(WishlistItemRecord)),
         owner="customer_id",
     ),
     Target(
         "customer_login",
         CustomerLogin,
-        ("customer_id", "login_at"),
+        _columns(CustomerLoginRecord),
         key=("customer_id", "login_at"),
         references=(_CUSTOMER,),
         owner="customer_id",
