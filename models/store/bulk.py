@@ -125,6 +125,29 @@ def _conflict_clause(
     return f"ON CONFLICT ({_cols(key)}) DO UPDATE SET {assignments} WHERE {differs}"
 
 
+async def _insert_rows(
+    conn: BaseDBAsyncClient,
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    tail: str,
+) -> list[dict[str, Any]]:
+    """INSERT `rows` followed by `tail` (a conflict and RETURNING clause, or nothing): one
+    `unnest` statement on PostgreSQL, multi-row VALUES chunks on SQLite."""
+    table = Table.of(model)
+    head = f"INSERT INTO {_q(table.name)} ({_cols(columns)}) "
+    if dialect(conn) != "sqlite":
+        arrays = ", ".join(f"${i}::{table.pg_types[c]}[]" for i, c in enumerate(columns, 1))
+        values = [list(column) for column in zip(*rows, strict=True)]
+        return await conn.execute_query_dict(f"{head}SELECT * FROM unnest({arrays}){tail}", values)
+    result: list[dict[str, Any]] = []
+    row_sql = "(" + ", ".join("?" * len(columns)) + ")"
+    for chunk in _chunks(rows, len(columns)):
+        sql = f"{head}VALUES {', '.join([row_sql] * len(chunk))}{tail}"
+        result += await conn.execute_query_dict(sql, [v for row in chunk for v in row])
+    return result
+
+
 async def upsert(
     conn: BaseDBAsyncClient,
     model: type[Model],
@@ -141,41 +164,19 @@ async def upsert(
     """
     if not rows:
         return []
-    table = Table.of(model)
     sqlite = dialect(conn) == "sqlite"
-    tail = (
-        _conflict_clause(table.name, columns, key, newer, sqlite) + f" RETURNING {_cols(returning)}"
+    conflict = _conflict_clause(Table.of(model).name, columns, key, newer, sqlite)
+    return await _insert_rows(
+        conn, model, columns, rows, f" {conflict} RETURNING {_cols(returning)}"
     )
-    head = f"INSERT INTO {_q(table.name)} ({_cols(columns)}) "
-    if not sqlite:
-        arrays = ", ".join(f"${i}::{table.pg_types[c]}[]" for i, c in enumerate(columns, 1))
-        values = [list(column) for column in zip(*rows, strict=True)]
-        return await conn.execute_query_dict(f"{head}SELECT * FROM unnest({arrays}) {tail}", values)
-    result: list[dict[str, Any]] = []
-    row_sql = "(" + ", ".join("?" * len(columns)) + ")"
-    for chunk in _chunks(rows, len(columns)):
-        sql = f"{head}VALUES {', '.join([row_sql] * len(chunk))} {tail}"
-        result += await conn.execute_query_dict(sql, [v for row in chunk for v in row])
-    return result
 
 
 async def insert(
     conn: BaseDBAsyncClient, model: type[Model], columns: Sequence[str], rows: Sequence[tuple]
 ) -> None:
     """Plain multi-row insert (rows whose table has no natural key, e.g. items)."""
-    if not rows:
-        return
-    table = Table.of(model)
-    head = f"INSERT INTO {_q(table.name)} ({_cols(columns)}) "
-    if dialect(conn) != "sqlite":
-        arrays = ", ".join(f"${i}::{table.pg_types[c]}[]" for i, c in enumerate(columns, 1))
-        values = [list(column) for column in zip(*rows, strict=True)]
-        await conn.execute_query(f"{head}SELECT * FROM unnest({arrays})", values)
-        return
-    row_sql = "(" + ", ".join("?" * len(columns)) + ")"
-    for chunk in _chunks(rows, len(columns)):
-        sql = f"{head}VALUES {', '.join([row_sql] * len(chunk))}"
-        await conn.execute_query(sql, [v for row in chunk for v in row])
+    if rows:
+        await _insert_rows(conn, model, columns, rows, "")
 
 
 def _in_ids(conn: BaseDBAsyncClient, column: str, ids: Collection[int]) -> tuple[str, list[Any]]:
