@@ -10,10 +10,10 @@ from models.errors import DomainError, ErrorCode
 from models.store import reads
 from resolvers.context import Info
 from resolvers.permissions import CanRead
+from resolvers.store.connection import Connection, connection_of
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import (
     Customer,
-    CustomerConnection,
     CustomerFilter,
     CustomerGroup,
     Store,
@@ -46,14 +46,14 @@ class StoreQuery:
         ] = None,
         after: str | None = None,
         filter: CustomerFilter | None = None,
-    ) -> CustomerConnection:
+    ) -> Connection[Customer]:
         where = reads.CustomerFilter(
             website_id=filter.website_id if filter else None,
             group_id=filter.group_id if filter else None,
             email_contains=filter.email_contains if filter else None,
         )
         page = await reads.customers_page(first=first, after=after, where=where)
-        return CustomerConnection.from_page(page)
+        return connection_of(page, lambda c: reads.customer_cursor(c.id), Customer.from_row)
 
     @strawberry.field(permission_classes=[CanRead], description="All websites.")
     async def websites(self) -> list[Website]:

@@ -8,14 +8,13 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
-from strawberry.relay import PageInfo
 
-from models.pagination import Page
 from models.store import customers as rows
 from models.store import reference, sales
-from models.store.reads import customer_cursor, order_cursor, orders_page_key
+from models.store.reads import order_cursor, orders_page_key
 from resolvers.context import Info
 from resolvers.segments.customer import CustomerSegmentMembership, customer_segments
+from resolvers.store.connection import Connection, connection_of
 from resolvers.store.loaders import (
     AddressesByCustomerLoader,
     CreditmemosByOrderLoader,
@@ -238,40 +237,6 @@ class Order:
 
 
 @strawberry.type
-class OrderEdge:
-    cursor: str
-    node: Order
-
-
-@strawberry.type
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[Order]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def from_page(cls, page: Page[sales.Order]) -> OrderConnection:
-        return cls(
-            edges=[
-                OrderEdge(cursor=order_cursor(o.id), node=Order.from_row(o)) for o in page.items
-            ],
-            page_info=_page_info(page),
-        )
-
-
-def _page_info(page: Page) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=False,
-        start_cursor=None,
-        end_cursor=page.end_cursor,
-    )
-
-
-@strawberry.type
 class Customer:
     """A store customer. Other domains add fields here (e.g. segment memberships)."""
 
@@ -325,10 +290,10 @@ class Customer:
             int | None, strawberry.argument(description="Default 10, at most 100.")
         ] = None,
         after: str | None = None,
-    ) -> OrderConnection:
+    ) -> Connection[Order]:
         key = orders_page_key(self.pk, first, after)
         page = await info.context.loader(OrdersPageByCustomerLoader).load(key)
-        return OrderConnection.from_page(page)
+        return connection_of(page, lambda o: order_cursor(o.id), Order.from_row)
 
     @strawberry.field(description="Number of orders placed.")
     async def orders_count(self, info: Info) -> int:
@@ -361,32 +326,6 @@ class Customer:
             dob=row.dob,
             created_at=row.created_at,
             is_active=row.is_active,
-        )
-
-
-@strawberry.type
-class CustomerEdge:
-    cursor: str
-    node: Customer
-
-
-@strawberry.type
-class CustomerConnection:
-    edges: list[CustomerEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[Customer]:
-        return [edge.node for edge in self.edges]
-
-    @classmethod
-    def from_page(cls, page: Page[rows.Customer]) -> CustomerConnection:
-        return cls(
-            edges=[
-                CustomerEdge(cursor=customer_cursor(c.id), node=Customer.from_row(c))
-                for c in page.items
-            ],
-            page_info=_page_info(page),
         )
 
 
