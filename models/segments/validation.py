@@ -15,7 +15,7 @@ from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.catalog import CATALOG, resolve_type
 from models.segments.catalog_types import KNOWN_OPERATORS, LIST_OPERATORS, AttributeSpec
 from models.segments.tree import COMBINE, EMPTY_ROOT, Group, Leaf, Node
-from models.segments.values import INVALID, ValueProblem, normalise_item, split_items
+from models.segments.values import INVALID, ValueProblem, flag_value, normalise_item, split_items
 
 MAX_DEPTH = 20
 MAX_LEAVES = 300
@@ -197,12 +197,4 @@ class _Parser:
 
 
 def _group_value(raw: Any) -> bool | None:
-    if raw is None:
-        return True
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str) and raw.strip().lower() in ("1", "0", "true", "false"):
-        return raw.strip().lower() in ("1", "true")
-    return None
+    return True if raw is None else flag_value(raw)

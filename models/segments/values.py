@@ -152,13 +152,21 @@ def _status(spec: AttributeSpec, raw: Any) -> int:
     return value
 
 
-def _flag(raw: Any) -> bool:
+def flag_value(raw: Any) -> bool | None:
+    """A boolean, 1 / 0, or "1" / "0" / "true" / "false" in any case as a bool; else None."""
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
     if isinstance(raw, str) and raw.strip().lower() in ("1", "0", "true", "false"):
         return raw.strip().lower() in ("1", "true")
+    return None
+
+
+def _flag(raw: Any) -> bool:
+    flag = flag_value(raw)
+    if flag is not None:
+        return flag
     if isinstance(raw, int | str):
         raise _not_allowed("Must be 1 or 0.")
     raise _wrong("Must be 1 or 0.")
