@@ -17,7 +17,8 @@ from tortoise.models import Model
 from gqlserver.makemigrations import unmigrated_changes
 from gqlserver.migrate import Dialect, apply_migrations, migration_names
 from models.registry import MODEL_MODULES
-from tests.conftest import PG_DSN, drop_pg_database, new_pg_url, require
+from tests.conftest import require
+from tests.e2e.processes import fresh_pg_database
 
 
 @dataclass
@@ -33,16 +34,8 @@ async def empty_db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[Em
         yield EmptyDb("sqlite", f"sqlite://{tmp_path}/empty.sqlite3")
         return
     await require("postgres")
-    name, url = new_pg_url()
-    conn = await asyncpg.connect(PG_DSN)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    try:
+    async with fresh_pg_database() as url:
         yield EmptyDb("postgres", url)
-    finally:
-        await drop_pg_database(name)
 
 
 def model_columns() -> dict[str, set[str]]:
