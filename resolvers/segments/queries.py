@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 from strawberry.relay import PageInfo
 
 from models.segments import membership, service
+from resolvers.connection import First, page_info
 from resolvers.permissions import CanRead
-from resolvers.segments.connection import page_info
 from resolvers.segments.ids import maybe_id, parse_id
 from resolvers.segments.inputs import SegmentFilter
 from resolvers.segments.types import Segment
@@ -38,9 +36,7 @@ class SegmentQuery:
     @strawberry.field(permission_classes=[CanRead], description="Segments in id order.")
     async def segments(
         self,
-        first: Annotated[
-            int | None, strawberry.argument(description="Default 50, at most 500.")
-        ] = None,
+        first: First = None,
         after: str | None = None,
         filter: SegmentFilter | None = None,
     ) -> SegmentConnection:

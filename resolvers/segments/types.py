@@ -15,8 +15,8 @@ from models.pagination import Page
 from models.segments import events, membership, service
 from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
+from resolvers.connection import First, page_info
 from resolvers.context import Info
-from resolvers.segments.connection import page_info
 from resolvers.segments.ids import parse_id
 from resolvers.segments.loaders import SegmentByIdLoader
 from resolvers.store.loaders import CustomerByIdLoader
@@ -174,9 +174,7 @@ class Segment:
     @strawberry.field(description="Current members in customer id order.")
     async def members(
         self,
-        first: Annotated[
-            int | None, strawberry.argument(description="Default 50, at most 500.")
-        ] = None,
+        first: First = None,
         after: str | None = None,
     ) -> MemberConnection:
         page = await membership.members_page(self.row.id, first=first, after=after)
@@ -188,9 +186,7 @@ class Segment:
     async def membership_history(
         self,
         customer_id: strawberry.ID | None = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Default 50, at most 500.")
-        ] = None,
+        first: First = None,
         after: str | None = None,
     ) -> MembershipEventConnection:
         page = await events.membership_history(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from models.errors import DomainError, ErrorCode
 from models.store import reads
+from resolvers.connection import Connection, First, connection_of
 from resolvers.context import Info
 from resolvers.permissions import CanRead
-from resolvers.store.connection import Connection, connection_of
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import (
     Customer,
@@ -41,9 +39,7 @@ class StoreQuery:
     )
     async def customers(
         self,
-        first: Annotated[
-            int | None, strawberry.argument(description="Default 50, at most 500.")
-        ] = None,
+        first: First = None,
         after: str | None = None,
         filter: CustomerFilter | None = None,
     ) -> Connection[Customer]:

@@ -12,9 +12,9 @@ import strawberry
 from models.store import customers as rows
 from models.store import reference, sales
 from models.store.reads import order_cursor, orders_page_key
+from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
 from resolvers.segments.customer import CustomerSegmentMembership, customer_segments
-from resolvers.store.connection import Connection, connection_of
 from resolvers.store.loaders import (
     AddressesByCustomerLoader,
     CreditmemosByOrderLoader,
