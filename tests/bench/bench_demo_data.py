@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -27,11 +26,7 @@ from gqlserver.db import open_database
 from models.db import connection
 from models.store import demo_catalog as catalog
 from models.store.demo import CHUNK_CUSTOMERS, COLUMNS, _bulk_insert, generate, write_demo_data
-from tests.bench.bench_import import fresh_database
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from tests.bench.bench_import import fresh_database, peak_mb
 
 
 async def raw_customer_copy(url: str, customers: int, seed: int) -> float:
