@@ -45,7 +45,7 @@ class SegmentMember:
         from resolvers.store.types import Customer  # that module imports this one
 
         row = await info.context.loader(CustomerByIdLoader).load(self.customer_pk)
-        return Customer.from_row(row) if row else None
+        return Customer.of(row) if row else None
 
     @classmethod
     def of(cls, member: membership.Member) -> SegmentMember:

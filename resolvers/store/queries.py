@@ -32,7 +32,7 @@ class StoreQuery:
     @strawberry.field(permission_classes=[CanRead], description="A customer by the store's id.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         row = await info.context.loader(CustomerByIdLoader).load(parse_id(id))
-        return Customer.from_row(row) if row else None
+        return Customer.of(row) if row else None
 
     @strawberry.field(
         permission_classes=[CanRead], description="Customers in id order, keyset-paginated."
@@ -49,16 +49,16 @@ class StoreQuery:
             email_contains=filter.email_contains if filter else None,
         )
         page = await reads.customers_page(first=first, after=after, where=where)
-        return connection_of(page, lambda c: reads.customer_cursor(c.id), Customer.from_row)
+        return connection_of(page, lambda c: reads.customer_cursor(c.id), Customer.of)
 
     @strawberry.field(permission_classes=[CanRead], description="All websites.")
     async def websites(self) -> list[Website]:
-        return [Website.from_row(r) for r in await reads.all_websites()]
+        return [Website.of(r) for r in await reads.all_websites()]
 
     @strawberry.field(permission_classes=[CanRead], description="All store views.")
     async def stores(self) -> list[Store]:
-        return [Store.from_row(r) for r in await reads.all_stores()]
+        return [Store.of(r) for r in await reads.all_stores()]
 
     @strawberry.field(permission_classes=[CanRead], description="All customer groups.")
     async def customer_groups(self) -> list[CustomerGroup]:
-        return [CustomerGroup.from_row(r) for r in await reads.all_customer_groups()]
+        return [CustomerGroup.of(r) for r in await reads.all_customer_groups()]

@@ -60,10 +60,10 @@ class Website:
     @strawberry.field
     async def stores(self, info: Info) -> list[Store]:
         found = await info.context.loader(StoresByWebsiteLoader).load(self.id)
-        return [Store.from_row(s) for s in found]
+        return [Store.of(s) for s in found]
 
     @classmethod
-    def from_row(cls, row: reference.Website) -> Website:
+    def of(cls, row: reference.Website) -> Website:
         return cls(id=row.id, code=row.code, name=row.name)
 
 
@@ -78,10 +78,10 @@ class Store:
     async def website(self, info: Info) -> Website:
         row = await info.context.loader(WebsiteByIdLoader).load(self.website_id)
         assert row is not None  # a foreign key with ON DELETE RESTRICT
-        return Website.from_row(row)
+        return Website.of(row)
 
     @classmethod
-    def from_row(cls, row: reference.Store) -> Store:
+    def of(cls, row: reference.Store) -> Store:
         return cls(
             id=row.id,
             website_id=row.website_id,  # type: ignore[attr-defined]
@@ -96,7 +96,7 @@ class CustomerGroup:
     code: str
 
     @classmethod
-    def from_row(cls, row: reference.CustomerGroup) -> CustomerGroup:
+    def of(cls, row: reference.CustomerGroup) -> CustomerGroup:
         return cls(id=row.id, code=row.code)
 
 
@@ -114,7 +114,7 @@ class CustomerAddress:
     telephone: str | None
 
     @classmethod
-    def from_row(cls, row: rows.CustomerAddress) -> CustomerAddress:
+    def of(cls, row: rows.CustomerAddress) -> CustomerAddress:
         return cls(
             id=strawberry.ID(str(row.id)),
             firstname=row.firstname,
@@ -136,7 +136,7 @@ class NewsletterSubscription:
     changed_at: datetime | None
 
     @classmethod
-    def from_row(cls, row: rows.NewsletterSubscriber) -> NewsletterSubscription:
+    def of(cls, row: rows.NewsletterSubscriber) -> NewsletterSubscription:
         status = SubscriberStatus(row.subscriber_status)
         return cls(
             status=status, label=SUBSCRIBER_STATUS_LABELS[status], changed_at=row.change_status_at
@@ -155,7 +155,7 @@ class OrderItem:
     discount_amount: Decimal
 
     @classmethod
-    def from_row(cls, row: sales.OrderItem) -> OrderItem:
+    def of(cls, row: sales.OrderItem) -> OrderItem:
         return cls(
             product_id=row.product_id,
             sku=row.sku,
@@ -175,7 +175,7 @@ class Creditmemo:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: sales.Creditmemo) -> Creditmemo:
+    def of(cls, row: sales.Creditmemo) -> Creditmemo:
         return cls(
             id=strawberry.ID(str(row.id)), grand_total=row.grand_total, created_at=row.created_at
         )
@@ -205,15 +205,15 @@ class Order:
     @strawberry.field
     async def items(self, info: Info) -> list[OrderItem]:
         found = await info.context.loader(ItemsByOrderLoader).load(self.pk)
-        return [OrderItem.from_row(i) for i in found]
+        return [OrderItem.of(i) for i in found]
 
     @strawberry.field
     async def creditmemos(self, info: Info) -> list[Creditmemo]:
         found = await info.context.loader(CreditmemosByOrderLoader).load(self.pk)
-        return [Creditmemo.from_row(c) for c in found]
+        return [Creditmemo.of(c) for c in found]
 
     @classmethod
-    def from_row(cls, row: sales.Order) -> Order:
+    def of(cls, row: sales.Order) -> Order:
         return cls(
             id=strawberry.ID(str(row.id)),
             pk=row.id,
@@ -257,30 +257,30 @@ class Customer:
     async def website(self, info: Info) -> Website:
         row = await info.context.loader(WebsiteByIdLoader).load(self.website_id)
         assert row is not None  # a foreign key with ON DELETE RESTRICT
-        return Website.from_row(row)
+        return Website.of(row)
 
     @strawberry.field
     async def store(self, info: Info) -> Store | None:
         if self.store_id is None:
             return None
         row = await info.context.loader(StoreByIdLoader).load(self.store_id)
-        return Store.from_row(row) if row else None
+        return Store.of(row) if row else None
 
     @strawberry.field
     async def group(self, info: Info) -> CustomerGroup:
         row = await info.context.loader(CustomerGroupByIdLoader).load(self.group_id)
         assert row is not None  # a foreign key with ON DELETE RESTRICT
-        return CustomerGroup.from_row(row)
+        return CustomerGroup.of(row)
 
     @strawberry.field
     async def addresses(self, info: Info) -> list[CustomerAddress]:
         found = await info.context.loader(AddressesByCustomerLoader).load(self.pk)
-        return [CustomerAddress.from_row(a) for a in found]
+        return [CustomerAddress.of(a) for a in found]
 
     @strawberry.field(description="Null when the customer has no newsletter subscriber record.")
     async def newsletter_subscription(self, info: Info) -> NewsletterSubscription | None:
         row = await info.context.loader(SubscriberByCustomerLoader).load(self.pk)
-        return NewsletterSubscription.from_row(row) if row else None
+        return NewsletterSubscription.of(row) if row else None
 
     @strawberry.field(description="Orders, newest first.")
     async def orders(
@@ -293,7 +293,7 @@ class Customer:
     ) -> Connection[Order]:
         key = orders_page_key(self.pk, first, after)
         page = await info.context.loader(OrdersPageByCustomerLoader).load(key)
-        return connection_of(page, lambda o: order_cursor(o.id), Order.from_row)
+        return connection_of(page, lambda o: order_cursor(o.id), Order.of)
 
     @strawberry.field(description="Number of orders placed.")
     async def orders_count(self, info: Info) -> int:
@@ -312,7 +312,7 @@ class Customer:
         return await customer_segments(self.pk, info)
 
     @classmethod
-    def from_row(cls, row: rows.Customer) -> Customer:
+    def of(cls, row: rows.Customer) -> Customer:
         return cls(
             id=strawberry.ID(str(row.id)),
             pk=row.id,
