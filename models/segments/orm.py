@@ -1,4 +1,12 @@
-"""Segments, their materialised members, and the enter/exit events a refresh records."""
+"""Segments, their materialised members, and the enter/exit events a refresh records.
+
+Members and events refer to their segment without a database foreign key: a refresh
+writes one member and one event row per entering customer, and the per-row key check
+against `segment` was half the cost of those writes. A refresh takes the segment's
+lock and re-reads the segment before writing, and `delete_segment` takes the same lock
+and deletes members and events with the segment in one transaction, so no row
+outlives its segment.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +65,7 @@ class SegmentMember(Model):
 
     id = fields.BigIntField(primary_key=True)
     segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
-        "models.Segment", related_name="members", on_delete=fields.CASCADE
+        "models.Segment", related_name="members", on_delete=fields.NO_ACTION, db_constraint=False
     )
     customer_id = fields.IntField()
     website_id = fields.IntField()
@@ -74,7 +82,10 @@ class SegmentMembershipEvent(Model):
 
     id = fields.BigIntField(primary_key=True)
     segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
-        "models.Segment", related_name="membership_events", on_delete=fields.CASCADE
+        "models.Segment",
+        related_name="membership_events",
+        on_delete=fields.NO_ACTION,
+        db_constraint=False,
     )
     customer_id = fields.IntField()
     website_id = fields.IntField()
@@ -83,4 +94,5 @@ class SegmentMembershipEvent(Model):
 
     class Meta:
         table = "segment_membership_event"
-        indexes = (("segment_id", "occurred_at"), ("customer_id", "segment_id"))
+        # History pages are keyset-ordered by id, per segment or per customer.
+        indexes = (("segment_id", "id"), ("customer_id", "segment_id"))

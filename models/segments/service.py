@@ -6,11 +6,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode, FieldError
 from models.pagination import Page, decode_cursor, encode_cursor, page_from_rows, page_size
 from models.segments.compiler import compile_members_query, explain_sql
-from models.segments.orm import RefreshMode, RefreshStatus, Segment
-from models.segments.refresh import segment_not_found
+from models.segments.orm import (
+    RefreshMode,
+    RefreshStatus,
+    Segment,
+    SegmentMember,
+    SegmentMembershipEvent,
+)
+from models.segments.refresh import segment_not_found, transaction
+from models.segments.refresh_sql import lock_segment
 from models.segments.tree import EMPTY_ROOT, Group, tree_from_json, tree_to_json
 from models.segments.validation import ReferenceIds, load_reference_ids, parse_conditions
 
@@ -159,10 +167,19 @@ async def update_segment(segment_id: int, data: SegmentData) -> Segment:
 
 
 async def delete_segment(segment_id: int) -> int:
-    """Delete a segment with its members and event history; returns its id."""
-    deleted = await Segment.filter(id=segment_id).delete()
-    if not deleted:
-        raise segment_not_found(segment_id)
+    """Delete a segment with its members and event history; returns its id.
+
+    Under the segment's refresh lock, so a running refresh finishes first and a later
+    one finds the segment gone instead of writing members nobody deletes (the tables
+    have no foreign key to cascade, see orm.py).
+    """
+    async with transaction() as conn:
+        await lock_segment(conn, dialect_of(conn), segment_id)
+        deleted = await Segment.filter(id=segment_id).using_db(conn).delete()
+        if not deleted:
+            raise segment_not_found(segment_id)
+        await SegmentMember.filter(segment_id=segment_id).using_db(conn).delete()
+        await SegmentMembershipEvent.filter(segment_id=segment_id).using_db(conn).delete()
     return segment_id
 
 

@@ -156,10 +156,15 @@ async def timed_count(
 
 
 async def delete_segments(database_url: str, segment_ids: Sequence[int]) -> None:
-    """Remove the segments a run created (members and events go with them)."""
+    """Remove the segments a run created with their members and events."""
     conn = await asyncpg.connect(database_url)
     try:
-        await conn.execute("DELETE FROM segment WHERE id = ANY($1::int[])", list(segment_ids))
+        async with conn.transaction():
+            for table in ("segment_membership_event", "segment_member"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE segment_id = ANY($1::int[])", list(segment_ids)
+                )
+            await conn.execute("DELETE FROM segment WHERE id = ANY($1::int[])", list(segment_ids))
     finally:
         await conn.close()
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from models.errors import DomainError, ErrorCode
+from models.segments import refresh as refresh_module
 from models.segments.orm import (
     RefreshMode,
     RefreshStatus,
@@ -217,6 +220,38 @@ async def test_delete_removes_the_segment_with_its_members_and_history(db):
     assert await SegmentMember.filter(segment_id=segment.id).count() == 0
     assert await SegmentMembershipEvent.filter(segment_id=segment.id).count() == 0
     assert await member_ids(other.id) == {1}
+    assert await SegmentMembershipEvent.filter(segment_id=other.id).count() == 1
+
+
+async def test_deleting_a_segment_while_it_refreshes_leaves_no_members_or_events(db, monkeypatch):
+    await reference_rows()
+    await customer(1, "Ann")
+    segment = await create_segment(segment_data())
+    other = await create_segment(segment_data(name="Other"))
+    await refresh_segment(other.id, now=T1)
+    apply = refresh_module.apply_diff
+
+    reading_done = asyncio.Event()
+
+    async def slow_apply(*args, **kwargs):
+        # Holds the refresh between reading the segment and writing its members.
+        reading_done.set()
+        await asyncio.sleep(0.3)
+        return await apply(*args, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "apply_diff", slow_apply)
+
+    refreshing = asyncio.create_task(refresh_segment(segment.id, now=T1))
+    await reading_done.wait()
+    assert await delete_segment(segment.id) == segment.id
+    outcome = await refreshing
+
+    assert outcome.entered_count == 1  # the delete waited for the refresh to commit
+    assert await Segment.filter(id=segment.id).exists() is False
+    assert await SegmentMember.filter(segment_id=segment.id).count() == 0
+    assert await SegmentMembershipEvent.filter(segment_id=segment.id).count() == 0
+    assert await member_ids(other.id) == {1}
+    assert await SegmentMembershipEvent.filter(segment_id=other.id).count() == 1
 
 
 async def test_deleting_a_missing_segment_is_not_found(db):

@@ -244,7 +244,7 @@ CREATE TABLE "segment_member" (
     "customer_id" INT NOT NULL,
     "website_id" INT NOT NULL,
     "added_at" TIMESTAMPTZ NOT NULL,
-    "segment_id" INT NOT NULL REFERENCES "segment" ("id") ON DELETE CASCADE,
+    "segment_id" INT NOT NULL,
     CONSTRAINT "uid_segment_mem_segment_292263" UNIQUE ("segment_id", "customer_id")
 );
 CREATE INDEX "idx_segment_mem_custome_1fbbc2" ON "segment_member" ("customer_id");
@@ -255,9 +255,9 @@ CREATE TABLE "segment_membership_event" (
     "website_id" INT NOT NULL,
     "change" VARCHAR(8) NOT NULL,
     "occurred_at" TIMESTAMPTZ NOT NULL,
-    "segment_id" INT NOT NULL REFERENCES "segment" ("id") ON DELETE CASCADE
+    "segment_id" INT NOT NULL
 );
-CREATE INDEX "idx_segment_mem_segment_9b7a5e" ON "segment_membership_event" ("segment_id", "occurred_at");
+CREATE INDEX "idx_segment_mem_segment_747edc" ON "segment_membership_event" ("segment_id", "id");
 CREATE INDEX "idx_segment_mem_custome_342608" ON "segment_membership_event" ("customer_id", "segment_id");
 COMMENT ON COLUMN "segment_membership_event"."change" IS 'ENTERED: entered\nEXITED: exited';
 COMMENT ON TABLE "segment_membership_event" IS 'An enter or exit recorded by a refresh; listeners consume these (history, email, live).';
@@ -355,10 +355,10 @@ MODELS_STATE = (
     "3XR2qprWT0hCjl/jCjsw6fUCtjog+SEsTuuHxfdrwlN3q0ZSMeu7E8zdhEEraeicqCpaNg"
     "guOoZMwr8i+MSZO+ljTTqxQTjMkWotlpJm7JmfB9fPd2Jvd4T5nJ19ripTjW/9bvn51d9U"
     "/OLt9cnF9dXbw5iYw72a4iK8/17XsqljGHwmb3O2TVVmVji/1XAsCyRIAr5IS9RHMle8iU"
-    "/HRYIvh0NmeEJaLtdkwISwT3tQzisvlg7O5qUjpYjqy/SWxltIKy8musoJSTZAemRMYS4d"
-    "PCEvqhORJGKr35eO5XQQws0n/34gPovrEluhCugagwaiPpaKnRAm7rY8kzmR6TgU+IU3Cx"
-    "wt8pE0ya2hyqJ1Z7Z42Xl5+SlhKjQSoGqbjZ/BGk4nbgqi4Vc7F1eFBM3eSw6t5wNB0+UA"
-    "etx+w99+znW89jS5m+X1NL1EFbJk00P0k0kyKaZP6CCkqKFHQU0FFasKago4CO0ttYsgJh"
-    "TV32eAUr/J5CHUSJx0CtijZ910Ui9hPRwrg5SfmpXwmSJospTcr+oh+VAMLB8A6ie3pyUi"
-    "YQ7+QkPxKP9mUSjhzu4VSYbRSSQKkKwaSIgyY5//w/HmG1cA=="
+    "/HRYIvh0NmeEJaLtdkwISwT3tQxinoAZPgCTEMZuLyYfbDSWBjfT2/HoUBlhOeL+JsmVUQ"
+    "zKirCxjlJOmB2YEhlL5E8LS+iH5kgYqfTy47lfCDEwSv/dCxGgW8eW6Fq4BqLyqI2ko6VG"
+    "a7itjyXPanpMBj4hTs3FCn+nTDwpuz3CjPyUnJQYBPIwyMPN5owgD7cDV3WpmIutA4Ni6i"
+    "YHVPeGo+nwgbpmPR7vOWY/33q+Wsrr/Wpaoq7ZMgmi+emhmeRQS/WsKduoJilS0E5AO2nB"
+    "moJ2AtpJqXoVCGvqsserVuH3FGofSjwGClW06dMukrKfiP7FTUjKz/tKkDRZUmlS6hf9qA"
+    "QQDoZ3EN3Tk5MyUXgnJ/lheLQvk23kcM+nwlSjkATqVAhmRBw0w/nn/wE1CLN2"
 )
