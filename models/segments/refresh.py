@@ -31,6 +31,7 @@ from models.segments.events import notify_segment_refreshed
 from models.segments.orm import RefreshMode, RefreshStatus, Segment
 from models.segments.refresh_sql import (
     Dialect,
+    analyze_if_stale,
     apply_diff,
     compute_diff,
     create_new_set,
@@ -132,8 +133,13 @@ async def materialise_new_set(
     group_ids: Sequence[int],
     now: datetime,
     scope: Sequence[int] | None = None,
+    analyze: bool = True,
 ) -> tuple[str, int]:
-    """Compute the customers the segment matches into a new temporary table: (name, count)."""
+    """Compute the customers the segment matches into a new temporary table: (name, count).
+
+    `analyze=False` skips gathering the table's statistics, for a caller that only
+    reads it whole.
+    """
     table = temp_table_name("new")
     if tree is None or not is_active or not website_ids or (scope is not None and not scope):
         # An inactive segment matches nobody (SEMANTICS §4).
@@ -146,7 +152,9 @@ async def materialise_new_set(
         dialect=dialect,
         customer_ids=list(scope) if scope is not None else None,
     )
-    matched = await create_new_set(conn, dialect, table, (compiled.sql, list(compiled.params)))
+    matched = await create_new_set(
+        conn, dialect, table, (compiled.sql, list(compiled.params)), analyze=analyze
+    )
     return table, matched
 
 
@@ -163,6 +171,8 @@ async def _refresh_locked(
         # Ids in the rule were checked when it was saved; a website deleted since then
         # simply matches nobody rather than failing every refresh.
         tree = tree_from_json(segment.conditions or EMPTY_ROOT_JSON)
+    # Without members the new set is only copied whole, so it needs no statistics.
+    diffed = await has_members(conn, dialect, segment_id, scope)
     new_set, matched = await materialise_new_set(
         conn,
         dialect,
@@ -172,9 +182,10 @@ async def _refresh_locked(
         group_ids=segment.customer_group_ids,
         now=now,
         scope=scope,
+        analyze=diffed,
     )
     temp_tables = [new_set]
-    if await has_members(conn, dialect, segment_id, scope):
+    if diffed:
         diff = temp_table_name("diff")
         temp_tables.append(diff)
         await compute_diff(
@@ -187,6 +198,7 @@ async def _refresh_locked(
         conn, dialect, segment_id=segment_id, diff_source=diff_source, now=now
     )
     await drop_temp_tables(conn, dialect, temp_tables)
+    await analyze_if_stale(conn, dialect, counts.entered + counts.exited)
     if scope is None:
         count = matched
         await Segment.filter(id=segment_id).update(

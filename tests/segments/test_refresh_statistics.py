@@ -1,0 +1,68 @@
+"""Refresh and planner statistics: a refresh that changed much of the membership tables
+analyses them, as autovacuum would (which may be off)."""
+
+from __future__ import annotations
+
+from models.db import connection, dialect
+from models.segments.refresh import refresh_segment
+from models.segments.refresh_sql import MEMBERSHIP_TABLES, analyze_if_stale
+from models.segments.service import create_segment
+from models.store.customers import Customer
+from tests.segments.segment_rows import (
+    REGISTERED,
+    T1,
+    member_ids,
+    reference_rows,
+    segment_data,
+)
+
+ANNS = range(1, 61)  # more than the 50 changed rows that call for statistics on an empty table
+
+
+async def _sixty_anns() -> int:
+    await reference_rows()
+    await Customer.bulk_create(
+        [
+            Customer(
+                id=i,
+                website_id=1,
+                group_id=1,
+                email=f"c{i}@example.com",
+                firstname="Ann",
+                created_at=REGISTERED,
+                is_active=True,
+            )
+            for i in ANNS
+        ]
+    )
+    return (await create_segment(segment_data())).id
+
+
+async def _row_estimates() -> dict[str, float]:
+    rows = await connection().execute_query_dict(
+        "SELECT relname, reltuples FROM pg_class WHERE relname = ANY($1::text[])",
+        [list(MEMBERSHIP_TABLES)],
+    )
+    return {row["relname"]: row["reltuples"] for row in rows}
+
+
+async def test_a_refresh_that_changed_many_rows_leaves_the_membership_tables_analysed(db):
+    segment_id = await _sixty_anns()
+
+    await refresh_segment(segment_id, now=T1)
+
+    if db.dialect == "postgres":
+        assert await _row_estimates() == {name: 60.0 for name in MEMBERSHIP_TABLES}
+    assert await member_ids(segment_id) == set(ANNS)
+
+
+async def test_the_tables_are_analysed_only_past_autovacuums_threshold(db):
+    segment_id = await _sixty_anns()
+    await refresh_segment(segment_id, now=T1)
+    conn = connection()
+
+    # Both tables hold 60 rows now: 50 + 6 changed rows is the limit.
+    assert await analyze_if_stale(conn, dialect(conn), 0) == []
+    assert await analyze_if_stale(conn, dialect(conn), 56) == []
+    expected = sorted(MEMBERSHIP_TABLES) if db.dialect == "postgres" else []
+    assert await analyze_if_stale(conn, dialect(conn), 57) == expected
