@@ -17,6 +17,9 @@ an active cart worth >= 150 with 2+ items, untouched for 24 h):
     in a fresh child process (like a worker job), which resets its RSS high-water mark
     just before the call and reports the peak minus the RSS before it.
 The baseline is the median of 3 warm runs, measured in the same run on the same data.
+It is read with asyncpg's `fetchval`, which asks for one row per Execute message, and
+PostgreSQL runs a portal it may be asked for more rows from without parallel workers:
+the baseline runs on one core, as the refresh's new set does (see refresh_sql.py).
 Times are wall-clock seconds; the machine's other load shows up in both sides.
 """
 
