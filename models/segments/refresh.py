@@ -31,7 +31,7 @@ from models.segments.events import notify_segment_refreshed
 from models.segments.orm import RefreshMode, RefreshStatus, Segment
 from models.segments.refresh_sql import (
     Dialect,
-    analyze_if_stale,
+    analyze_members_if_stale,
     apply_diff,
     compute_diff,
     create_new_set,
@@ -198,7 +198,7 @@ async def _refresh_locked(
         conn, dialect, segment_id=segment_id, diff_source=diff_source, now=now
     )
     await drop_temp_tables(conn, dialect, temp_tables)
-    await analyze_if_stale(conn, dialect, counts.entered + counts.exited)
+    await analyze_members_if_stale(conn, dialect, counts.entered + counts.exited)
     if scope is None:
         count = matched
         await Segment.filter(id=segment_id).update(

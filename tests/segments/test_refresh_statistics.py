@@ -1,20 +1,14 @@
-"""Refresh and planner statistics: a refresh that changed much of the membership tables
-analyses them, as autovacuum would (which may be off)."""
+"""Refresh and planner statistics: a refresh that changed much of `segment_member` analyses it,
+as autovacuum would (which may be off)."""
 
 from __future__ import annotations
 
 from models.db import connection, dialect
 from models.segments.refresh import refresh_segment
-from models.segments.refresh_sql import MEMBERSHIP_TABLES, analyze_if_stale
+from models.segments.refresh_sql import analyze_members_if_stale
 from models.segments.service import create_segment
 from models.store.customers import Customer
-from tests.segments.segment_rows import (
-    REGISTERED,
-    T1,
-    member_ids,
-    reference_rows,
-    segment_data,
-)
+from tests.segments.segment_rows import REGISTERED, T1, member_ids, reference_rows, segment_data
 
 ANNS = range(1, 61)  # more than the 50 changed rows that call for statistics on an empty table
 
@@ -38,31 +32,30 @@ async def _sixty_anns() -> int:
     return (await create_segment(segment_data())).id
 
 
-async def _row_estimates() -> dict[str, float]:
+async def _row_estimate(table: str) -> float:
     rows = await connection().execute_query_dict(
-        "SELECT relname, reltuples FROM pg_class WHERE relname = ANY($1::text[])",
-        [list(MEMBERSHIP_TABLES)],
+        "SELECT reltuples FROM pg_class WHERE relname = $1", [table]
     )
-    return {row["relname"]: row["reltuples"] for row in rows}
+    return float(rows[0]["reltuples"])
 
 
-async def test_a_refresh_that_changed_many_rows_leaves_the_membership_tables_analysed(db):
+async def test_a_refresh_that_changed_many_members_leaves_them_analysed(db):
     segment_id = await _sixty_anns()
 
     await refresh_segment(segment_id, now=T1)
 
     if db.dialect == "postgres":
-        assert await _row_estimates() == {name: 60.0 for name in MEMBERSHIP_TABLES}
+        assert await _row_estimate("segment_member") == 60.0
+        assert await _row_estimate("segment_membership_event") == -1.0  # never analysed
     assert await member_ids(segment_id) == set(ANNS)
 
 
-async def test_the_tables_are_analysed_only_past_autovacuums_threshold(db):
+async def test_the_members_are_analysed_only_past_autovacuums_threshold(db):
     segment_id = await _sixty_anns()
     await refresh_segment(segment_id, now=T1)
     conn = connection()
 
-    # Both tables hold 60 rows now: 50 + 6 changed rows is the limit.
-    assert await analyze_if_stale(conn, dialect(conn), 0) == []
-    assert await analyze_if_stale(conn, dialect(conn), 56) == []
-    expected = sorted(MEMBERSHIP_TABLES) if db.dialect == "postgres" else []
-    assert await analyze_if_stale(conn, dialect(conn), 57) == expected
+    # 60 members now: 50 + 6 changed rows is the limit.
+    assert await analyze_members_if_stale(conn, dialect(conn), 0) is False
+    assert await analyze_members_if_stale(conn, dialect(conn), 56) is False
+    assert await analyze_members_if_stale(conn, dialect(conn), 57) is (db.dialect == "postgres")
