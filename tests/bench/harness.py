@@ -74,6 +74,8 @@ async def bench_database(args: argparse.Namespace) -> AsyncIterator[str]:
     """The database to measure on: the one given, or a new one dropped afterwards."""
     if args.database_url:
         await _prepare(args.database_url, args.customers, args.seed)
+        # A reused database may hold another number of customers than --customers says.
+        args.customers = await _customer_count(args.database_url)
         yield args.database_url
         return
     name = f"segmentql_bench_{uuid.uuid4().hex[:10]}"
