@@ -8,7 +8,9 @@ from models.segments import live
 from models.segments.live import live_segment_ids, reevaluate_customers
 from models.segments.orm import MembershipChange, RefreshMode, Segment, SegmentMembershipEvent
 from models.segments.refresh import refresh_segment
+from models.store.changes import on_customers_changed
 from models.store.customers import Customer
+from models.store.importer import import_ndjson
 from tests.segments.segment_rows import customers_named, firstname_is, member_ids, rename
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -134,3 +136,28 @@ async def test_a_deleted_customer_exits(db):
 
     assert await member_ids(segment.id) == {1}
     assert (await _events(segment))[-1] == (2, MembershipChange.EXITED)
+
+
+async def test_a_deleted_customer_exits_its_live_segments_with_an_event(db):
+    await customers_named({1: "Ann", 2: "Ann"})
+    segment = await _segment()
+    assert await member_ids(segment.id) == {1, 2}
+    changed: list[set[int]] = []
+    stop = on_customers_changed(lambda ids: _record(changed, ids))
+    try:
+        report = await import_ndjson([b'{"type": "customer_delete", "id": 2}'])
+    finally:
+        stop()
+    assert report.rejected == [] and changed == [{2}]
+
+    outcomes = await reevaluate_customers(changed[0], now=NOW)
+
+    assert [(o.entered_count, o.exited_count) for o in outcomes] == [(0, 1)]
+    assert await member_ids(segment.id) == {1}
+    assert (await _events(segment))[-1] == (2, MembershipChange.EXITED)
+    assert (await Segment.get(id=segment.id)).matched_customers_count == 1
+    assert not await Customer.exists(id=2)
+
+
+async def _record(into: list[set[int]], ids: set[int]) -> None:
+    into.append(set(ids))
