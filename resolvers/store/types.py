@@ -14,6 +14,7 @@ from models.store import reference, sales
 from models.store.reads import order_cursor, orders_page_key
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
+from resolvers.rows import copy_fields
 from resolvers.segments.customer import CustomerSegmentMembership, customer_segments
 from resolvers.store.loaders import (
     AddressesByCustomerLoader,
@@ -115,18 +116,7 @@ class CustomerAddress:
 
     @classmethod
     def of(cls, row: rows.CustomerAddress) -> CustomerAddress:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            firstname=row.firstname,
-            lastname=row.lastname,
-            company=row.company,
-            street=row.street,
-            city=row.city,
-            region=row.region,
-            postcode=row.postcode,
-            country_id=row.country_id,
-            telephone=row.telephone,
-        )
+        return copy_fields(cls, row, id=strawberry.ID(str(row.id)))
 
 
 @strawberry.type
@@ -156,16 +146,7 @@ class OrderItem:
 
     @classmethod
     def of(cls, row: sales.OrderItem) -> OrderItem:
-        return cls(
-            product_id=row.product_id,
-            sku=row.sku,
-            name=row.name,
-            product_type=row.product_type,
-            qty_ordered=row.qty_ordered,
-            price=row.price,
-            row_total=row.row_total,
-            discount_amount=row.discount_amount,
-        )
+        return copy_fields(cls, row)
 
 
 @strawberry.type
@@ -214,26 +195,7 @@ class Order:
 
     @classmethod
     def of(cls, row: sales.Order) -> Order:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            pk=row.id,
-            increment_id=row.increment_id,
-            store_id=row.store_id,
-            state=row.state,
-            status=row.status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            grand_total=row.grand_total,
-            subtotal=row.subtotal,
-            tax_amount=row.tax_amount,
-            shipping_amount=row.shipping_amount,
-            discount_amount=row.discount_amount,
-            total_qty_ordered=row.total_qty_ordered,
-            order_currency_code=row.order_currency_code,
-            payment_method=row.payment_method,
-            shipping_method=row.shipping_method,
-            coupon_code=row.coupon_code,
-        )
+        return copy_fields(cls, row, id=strawberry.ID(str(row.id)), pk=row.id)
 
 
 @strawberry.type
@@ -313,19 +275,12 @@ class Customer:
 
     @classmethod
     def of(cls, row: rows.Customer) -> Customer:
-        return cls(
+        return copy_fields(
+            cls,
+            row,
             id=strawberry.ID(str(row.id)),
             pk=row.id,
-            website_id=row.website_id,  # type: ignore[attr-defined]
-            store_id=row.store_id,  # type: ignore[attr-defined]
-            group_id=row.group_id,  # type: ignore[attr-defined]
-            email=row.email,
-            firstname=row.firstname,
-            lastname=row.lastname,
             gender=Gender(row.gender) if row.gender in ("male", "female") else None,
-            dob=row.dob,
-            created_at=row.created_at,
-            is_active=row.is_active,
         )
 
 
