@@ -33,7 +33,7 @@ from arq.constants import job_key_prefix
 from arq.cron import CronJob, cron
 from redis.exceptions import RedisError, ResponseError
 
-from models.segments.live import (
+from models.segments.reevaluation import (
     FULL_REFRESH_THRESHOLD,
     reevaluate_customers,
     refresh_live_segments,

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from models.segments.compiler_tree import TreeRenderer, leaf_spec
-from models.segments.sql_context import (
+from models.segments.sql.context import (
     FALSE_SQL,
     Dialect,
     Params,
@@ -31,7 +30,8 @@ from models.segments.sql_context import (
     customer_filter,
     sql_literal,
 )
-from models.segments.sql_sources import JoinedTable, StatsSource
+from models.segments.sql.sources import JoinedTable, StatsSource
+from models.segments.sql.tree import TreeRenderer, leaf_spec
 from models.segments.tree import Group, leaves, prune_empty
 
 INDENT = "    "

@@ -14,8 +14,8 @@ from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode
 from models.segments.orm import Segment
 from models.segments.refresh import materialise_new_set, segment_not_found, transaction
-from models.segments.refresh_sql import bind
 from models.segments.service import SegmentData, validate_segment
+from models.segments.sql.refresh import bind
 
 MAX_SAMPLE_SIZE = 100
 

@@ -29,7 +29,7 @@ from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.compiler import compile_members_query
 from models.segments.events import notify_segment_refreshed
 from models.segments.orm import RefreshMode, RefreshStatus, Segment
-from models.segments.refresh_sql import (
+from models.segments.sql.refresh import (
     Dialect,
     analyze_members_if_stale,
     apply_diff,

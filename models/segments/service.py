@@ -18,7 +18,7 @@ from models.segments.orm import (
     SegmentMembershipEvent,
 )
 from models.segments.refresh import segment_not_found, transaction
-from models.segments.refresh_sql import lock_segment
+from models.segments.sql.refresh import lock_segment
 from models.segments.tree import EMPTY_ROOT, Group, tree_from_json, tree_to_json
 from models.segments.validation import ReferenceIds, load_reference_ids, parse_conditions
 

@@ -13,7 +13,7 @@ from typing import Any
 from models.db import connection
 from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.catalog import CATALOG, resolve_type
-from models.segments.catalog_types import KNOWN_OPERATORS, LIST_OPERATORS, AttributeSpec
+from models.segments.catalog.types import KNOWN_OPERATORS, LIST_OPERATORS, AttributeSpec
 from models.segments.tree import COMBINE, EMPTY_ROOT, Group, Leaf, Node
 from models.segments.values import INVALID, ValueProblem, flag_value, normalise_item, split_items
 

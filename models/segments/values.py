@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from models.errors import ErrorCode
-from models.segments.catalog_types import AttributeSpec, Suggestions, ValueKind
+from models.segments.catalog.types import AttributeSpec, Suggestions, ValueKind
 
 if TYPE_CHECKING:
     from models.segments.validation import ReferenceIds

@@ -7,8 +7,8 @@ from enum import Enum
 import strawberry
 
 from models.segments.catalog import CATALOG, catalog_suggestions
-from models.segments.catalog_types import OPERATOR_LABELS, AttributeSpec, Option, ValueKind
-from models.segments.catalog_types import InputType as ModelInputType
+from models.segments.catalog.types import OPERATOR_LABELS, AttributeSpec, Option, ValueKind
+from models.segments.catalog.types import InputType as ModelInputType
 from resolvers.permissions import CanRead
 
 

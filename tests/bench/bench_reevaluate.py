@@ -163,7 +163,7 @@ async def measure(database_url: str, samples: int, seed: int) -> dict[str, Any]:
 async def _measure(
     conn: asyncpg.Connection, segment_ids: list[int], samples: int, rng: random.Random
 ) -> dict[str, Any]:
-    from models.segments.live import reevaluate_customers
+    from models.segments.reevaluation import reevaluate_customers
 
     customer_ids = [r[0] for r in await conn.fetch("SELECT id FROM customer")]
     picked = rng.sample(customer_ids, samples)

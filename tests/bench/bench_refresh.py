@@ -20,7 +20,7 @@ active cart, as SEMANTICS reads row-level leaves; the one-cart shortcut is timed
 The baseline is the median of 3 warm runs, measured in the same run on the same data.
 It is read with asyncpg's `fetchval`, which asks for one row per Execute message, and
 PostgreSQL runs a portal it may be asked for more rows from without parallel workers:
-the baseline runs on one core, as the refresh's new set does (see refresh_sql.py).
+the baseline runs on one core, as the refresh's new set does (see models/segments/sql/refresh.py).
 Times are wall-clock seconds; the machine's other load shows up in both sides.
 """
 

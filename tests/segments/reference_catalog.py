@@ -1,6 +1,6 @@
 """SEMANTICS.md §3 as the reference evaluator reads it: type -> attribute -> input type.
 
-Written from the page, independently of models/segments/catalog.py.
+Written from the page, independently of models/segments/catalog/.
 """
 
 from __future__ import annotations

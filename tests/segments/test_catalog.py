@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from gqlserver.schema import schema
 from models.segments.catalog import CATALOG, attribute_spec, catalog_suggestions, resolve_type
-from models.segments.catalog_types import (
+from models.segments.catalog.types import (
     OPERATORS_BY_INPUT,
     InputType,
     Option,

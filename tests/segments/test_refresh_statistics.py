@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from models.db import connection, dialect
 from models.segments.refresh import refresh_segment
-from models.segments.refresh_sql import analyze_members_if_stale
 from models.segments.service import create_segment
+from models.segments.sql.refresh import analyze_members_if_stale
 from models.store.customers import Customer
 from tests.segments.segment_rows import REGISTERED, T1, member_ids, reference_rows, segment_data
 

@@ -9,7 +9,7 @@ from typing import Any
 from arq import ArqRedis
 from arq.constants import default_queue_name, job_key_prefix
 
-from models.segments import live as domain_live
+from models.segments import reevaluation as domain_live
 from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
 from models.segments.refresh import refresh_segment
 from models.store.changes import notify_customers_changed

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from models.segments import live
-from models.segments.live import live_segment_ids, reevaluate_customers
+from models.segments import reevaluation
 from models.segments.orm import MembershipChange, RefreshMode, Segment, SegmentMembershipEvent
+from models.segments.reevaluation import live_segment_ids, reevaluate_customers
 from models.segments.refresh import refresh_segment
 from models.store.changes import on_customers_changed
 from models.store.customers import Customer
@@ -102,7 +102,7 @@ async def test_no_customers_means_no_work(db):
 
 
 async def test_customers_are_re_evaluated_in_chunks(db, monkeypatch):
-    monkeypatch.setattr(live, "RESTRICTED_CHUNK", 2)
+    monkeypatch.setattr(reevaluation, "RESTRICTED_CHUNK", 2)
     await customers_named({1: "Bob", 2: "Bob", 3: "Bob", 4: "Bob", 5: "Bob"})
     segment = await _segment()
     for cid in (1, 3, 5):
@@ -115,7 +115,7 @@ async def test_customers_are_re_evaluated_in_chunks(db, monkeypatch):
 
 
 async def test_many_changed_customers_fall_back_to_a_full_refresh(db, monkeypatch):
-    monkeypatch.setattr(live, "FULL_REFRESH_THRESHOLD", 1)
+    monkeypatch.setattr(reevaluation, "FULL_REFRESH_THRESHOLD", 1)
     await customers_named({1: "Bob", 2: "Bob", 3: "Bob"})
     segment = await _segment()
     for cid in (1, 2, 3):

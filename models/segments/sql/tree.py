@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.segments.catalog import attribute_spec
-from models.segments.catalog_types import AttributeSpec
-from models.segments.sql_context import (
+from models.segments.catalog.types import AttributeSpec
+from models.segments.sql.context import (
     FALSE_SQL,
     SqlContext,
     any_row,
     customer_filter,
     enclosed,
 )
-from models.segments.sql_sources import RowSource
-from models.segments.sql_terms import INDENT, exists_sql
+from models.segments.sql.sources import RowSource
+from models.segments.sql.terms import INDENT, exists_sql
 from models.segments.tree import Group, Leaf, Node
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.segments.catalog_types import (
+from models.segments.catalog.types import (
     AttributeSpec,
     Option,
     ValueKind,
@@ -11,7 +11,7 @@ from models.segments.catalog_types import (
     select_attribute,
     string_attribute,
 )
-from models.segments.sql_sources import (
+from models.segments.sql.sources import (
     VIEW_STATS,
     VIEWED_PRODUCTS,
     VIEWS,
@@ -23,7 +23,7 @@ from models.segments.sql_sources import (
     column,
     stat,
 )
-from models.segments.sql_terms import (
+from models.segments.sql.terms import (
     Categories,
     Choice,
     Count,
@@ -31,7 +31,7 @@ from models.segments.sql_terms import (
     Term,
     Text,
 )
-from models.segments.sql_terms_time import (
+from models.segments.sql.terms_time import (
     DateOf,
     DaysSince,
 )

@@ -3,7 +3,7 @@ newsletter subscription and time-based figures."""
 
 from __future__ import annotations
 
-from models.segments.catalog_types import (
+from models.segments.catalog.types import (
     AttributeSpec,
     Option,
     Suggestions,
@@ -13,7 +13,7 @@ from models.segments.catalog_types import (
     select_attribute,
     string_attribute,
 )
-from models.segments.sql_sources import (
+from models.segments.sql.sources import (
     ADDRESSES,
     CLV_STATS,
     LOGIN_STATS,
@@ -25,7 +25,7 @@ from models.segments.sql_sources import (
     joined,
     stat,
 )
-from models.segments.sql_terms import (
+from models.segments.sql.terms import (
     Average,
     Choice,
     Count,
@@ -33,7 +33,7 @@ from models.segments.sql_terms import (
     Term,
     Text,
 )
-from models.segments.sql_terms_time import (
+from models.segments.sql.terms_time import (
     DateOf,
     Day,
     DaysInactive,

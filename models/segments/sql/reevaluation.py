@@ -36,7 +36,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.segments.compiler import compile_members_query
 from models.segments.orm import Segment
-from models.segments.refresh_sql import REFRESH_LOCK_NAMESPACE
+from models.segments.sql.refresh import REFRESH_LOCK_NAMESPACE
 from models.segments.validation import parse_conditions
 
 NOTHING = "SELECT NULL::integer AS customer_id, NULL::integer AS website_id WHERE FALSE"

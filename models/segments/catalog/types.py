@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from models.segments.sql_terms import Term
+from models.segments.sql.terms import Term
 
 
 class InputType(StrEnum):

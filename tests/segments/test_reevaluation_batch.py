@@ -10,12 +10,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from models.segments import live
-from models.segments.live import reevaluate_customers
+from models.segments import reevaluation
 from models.segments.orm import RefreshMode, RefreshStatus, Segment, SegmentMember
 from models.segments.orm import SegmentMembershipEvent as Event
+from models.segments.reevaluation import reevaluate_customers
 from models.segments.refresh import refresh_segment
-from models.segments.refresh_sql import REFRESH_LOCK_NAMESPACE
+from models.segments.sql.refresh import REFRESH_LOCK_NAMESPACE
 from models.store.customers import Customer, NewsletterSubscriber
 from models.store.sales import Order
 from tests.segments.compiler_support import customer, order, reference_data, subscriber
@@ -105,7 +105,7 @@ async def test_the_batch_matches_restricted_refreshes_segment_by_segment(db, mon
         async def not_called(*args: Any, **kwargs: Any) -> Any:
             raise AssertionError("PostgreSQL re-evaluates in one transaction")
 
-        monkeypatch.setattr(live, "refresh_segment", not_called)
+        monkeypatch.setattr(reevaluation, "refresh_segment", not_called)
 
     outcomes = await reevaluate_customers(CHANGED, now=NOW)
     monkeypatch.undo()
@@ -187,7 +187,7 @@ async def test_a_segment_being_refreshed_is_waited_for_separately(db, monkeypatc
         waiting.set()
         return await refresh_segment(segment_id, **kwargs)
 
-    monkeypatch.setattr(live, "refresh_segment", refresh_when_free)
+    monkeypatch.setattr(reevaluation, "refresh_segment", refresh_when_free)
     # Another session refreshing the busy segment holds its lock during the batch.
     other = await asyncpg.connect(db.url)
     try:

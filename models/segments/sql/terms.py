@@ -1,4 +1,4 @@
-"""How a leaf compares its value: one class per kind of comparison (times: sql_terms_time).
+"""How a leaf compares its value: one class per kind of comparison (times: terms_time).
 
 Every `render` returns a predicate that is never NULL for a customer-level value (a
 missing value matches nothing, so `NOT` of a leaf means what the admin reads) and that
@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from models.segments.sql_context import (
+from models.segments.sql.context import (
     FALSE_SQL,
     TRUE_SQL,
     SqlContext,
     enclosed,
     ordering,
 )
-from models.segments.sql_sources import Expr, JoinedTable, RowSource, StatsSource, stat
-from models.segments.sql_time import contains, integer_intervals, is_whole, whole_numbers
+from models.segments.sql.intervals import contains, integer_intervals, is_whole, whole_numbers
+from models.segments.sql.sources import Expr, JoinedTable, RowSource, StatsSource, stat
 
 INDENT = "    "
 SQL_OPERATORS = {"==": "=", "!=": "<>", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}

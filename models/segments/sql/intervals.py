@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from models.segments.sql_context import FALSE_SQL, TRUE_SQL, SqlContext
+from models.segments.sql.context import FALSE_SQL, TRUE_SQL, SqlContext
 
 # Inclusive bounds; None is unbounded.
 Interval = tuple[int | None, int | None]

@@ -1,7 +1,7 @@
 """Comparisons of times: dates, days and hours since, birthdays, order frequency.
 
 Each is turned into ranges of whole numbers in Python and then into comparisons of the
-stored timestamp with bound boundaries (see sql_time), so no date functions are needed
+stored timestamp with bound boundaries (see intervals), so no date functions are needed
 except the one day count order frequency compares two stored times with.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from models.segments.sql_context import (
+from models.segments.sql.context import (
     FALSE_SQL,
     TRUE_SQL,
     SqlContext,
@@ -20,8 +20,15 @@ from models.segments.sql_context import (
     month_day_key,
     utc_day_number,
 )
-from models.segments.sql_sources import Expr
-from models.segments.sql_terms import (
+from models.segments.sql.intervals import (
+    birthday_key_ranges,
+    days_ago,
+    integer_intervals,
+    timestamp_hours_ago,
+    timestamp_on_days,
+)
+from models.segments.sql.sources import Expr
+from models.segments.sql.terms import (
     SQL_OPERATORS,
     OfExpr,
     Reads,
@@ -29,13 +36,6 @@ from models.segments.sql_terms import (
     guarded,
     null_reads_as,
     ratio_predicate,
-)
-from models.segments.sql_time import (
-    birthday_key_ranges,
-    days_ago,
-    integer_intervals,
-    timestamp_hours_ago,
-    timestamp_on_days,
 )
 
 # A never-ordered customer's days without purchase is infinite: it satisfies these only.

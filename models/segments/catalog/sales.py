@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.segments.catalog_types import (
+from models.segments.catalog.types import (
     AttributeSpec,
     Option,
     Suggestions,
@@ -12,7 +12,7 @@ from models.segments.catalog_types import (
     select_attribute,
     string_attribute,
 )
-from models.segments.sql_sources import (
+from models.segments.sql.sources import (
     ACTIVE_CART_ITEMS,
     ACTIVE_CARTS,
     CARTS,
@@ -23,7 +23,7 @@ from models.segments.sql_sources import (
     column,
     stat,
 )
-from models.segments.sql_terms import (
+from models.segments.sql.terms import (
     Average,
     Categories,
     Choice,
@@ -33,7 +33,7 @@ from models.segments.sql_terms import (
     Term,
     Text,
 )
-from models.segments.sql_terms_time import (
+from models.segments.sql.terms_time import (
     DateOf,
     DaysSince,
     HoursSince,

@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from models.db import dialect
 from models.errors import DomainError
 from models.segments.events import notify_segment_refreshed
-from models.segments.live_sql import SegmentDiff, reevaluate_batch
 from models.segments.orm import RefreshMode, Segment
 from models.segments.refresh import RefreshOutcome, refresh_segment, transaction
+from models.segments.sql.reevaluation import SegmentDiff, reevaluate_batch
 
 log = logging.getLogger(__name__)
 

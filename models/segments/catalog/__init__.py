@@ -7,21 +7,21 @@ the building blocks listed here; the API serves the same table to admin frontend
 from __future__ import annotations
 
 from models.db import connection
-from models.segments.catalog_customer import (
+from models.segments.catalog.customer import (
     CUSTOMER_ADDRESS,
     CUSTOMER_ATTRIBUTES,
     CUSTOMER_CLV,
     CUSTOMER_NEWSLETTER,
     CUSTOMER_TIMEBASED,
 )
-from models.segments.catalog_products import PRODUCT_VIEWED, PRODUCT_WISHLIST
-from models.segments.catalog_sales import (
+from models.segments.catalog.products import PRODUCT_VIEWED, PRODUCT_WISHLIST
+from models.segments.catalog.sales import (
     CART_ATTRIBUTES,
     CART_ITEMS,
     ORDER_ATTRIBUTES,
     ORDER_ITEMS_ATTRIBUTES,
 )
-from models.segments.catalog_types import (
+from models.segments.catalog.types import (
     AttributeSpec,
     ConditionTypeSpec,
     Option,
