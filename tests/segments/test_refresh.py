@@ -14,6 +14,11 @@ from models.segments.events import on_segment_refreshed
 from models.segments.orm import MembershipChange, RefreshStatus, Segment
 from models.segments.refresh import RefreshFailed, RefreshOutcome, refresh_segment
 from models.segments.service import create_segment
+from tests.segments.refresh_lock import (
+    postgres_only,
+    refresh_lock_held,
+    wait_until_blocked_on_lock,
+)
 from tests.segments.segment_rows import (
     T1,
     T2,
@@ -261,30 +266,69 @@ async def test_listeners_hear_each_committed_refresh_and_a_failing_one_is_isolat
     assert heard == [(outcome, {1, 2})]
 
 
-async def test_parallel_refreshes_of_one_segment_serialize(db, monkeypatch):
+@postgres_only
+async def test_a_refresh_waits_for_the_one_in_progress_and_reads_its_members(db, monkeypatch):
     segment = await _anns()
     for customer_id in range(10, 60):
         await customer(customer_id, "Ann")
     apply = refresh_module.apply_diff
+    first_read = asyncio.Event()
+    let_first_write = asyncio.Event()
 
-    async def slow_apply(*args, **kwargs):
-        # Holds each refresh between reading and writing the members long enough for the
-        # other to arrive: without the lock both would insert the same members.
-        await asyncio.sleep(0.3)
+    async def first_waits(*args, **kwargs):
+        # The first refresh stops between reading the members and writing the new ones.
+        if not first_read.is_set():
+            first_read.set()
+            await let_first_write.wait()
         return await apply(*args, **kwargs)
 
-    monkeypatch.setattr(refresh_module, "apply_diff", slow_apply)
+    monkeypatch.setattr(refresh_module, "apply_diff", first_waits)
+    first = asyncio.create_task(refresh_segment(segment.id, now=T1))
+    await first_read.wait()
+    second = asyncio.create_task(refresh_segment(segment.id, now=T2))
 
-    first, second = await asyncio.gather(
-        refresh_segment(segment.id, now=T1), refresh_segment(segment.id, now=T1)
-    )
+    # Without the lock the second would read no members too, enter all 52 and commit,
+    # and the first would then fail on the members the second inserted.
+    try:
+        await wait_until_blocked_on_lock(db, segment.id, second)
+    finally:
+        let_first_write.set()
+    first_outcome, second_outcome = await asyncio.gather(first, second)
 
-    assert sorted([first.entered_count, second.entered_count]) == [0, 52]
-    assert await member_ids(segment.id) == {1, 2, *range(10, 60)}
-    entered = [e[0] for e in await events(segment.id)]
-    assert sorted(entered) == sorted({1, 2, *range(10, 60)})
+    assert (first_outcome.entered_count, first_outcome.exited_count) == (52, 0)
+    assert (second_outcome.entered_count, second_outcome.exited_count) == (0, 0)
+    assert (second_outcome.first_event_id, second_outcome.last_event_id) == (None, None)
+    anns = {1, 2, *range(10, 60)}
+    assert await members(segment.id) == {customer_id: (1, T1) for customer_id in anns}
+    assert await events(segment.id) == [(customer_id, ENTERED, T1) for customer_id in sorted(anns)]
     row = await Segment.get(id=segment.id)
-    assert (row.matched_customers_count, row.refresh_status) == (52, RefreshStatus.COMPLETED)
+    assert (row.matched_customers_count, row.last_refresh_at) == (52, T2)
+    assert (row.refresh_status, row.refresh_error) == (RefreshStatus.COMPLETED, None)
+
+
+@postgres_only
+async def test_a_restricted_refresh_that_waited_for_a_delete_finds_the_segment_gone(db):
+    segment = await _anns()
+    await refresh_segment(segment.id, now=T1)
+    await rename(3, "Ann")
+
+    # Another session deletes the segment as delete_segment does, under its lock.
+    async with refresh_lock_held(db, segment.id) as other:
+        for table in ("segment_membership_event", "segment_member"):
+            await other.execute(f"DELETE FROM {table} WHERE segment_id = $1", segment.id)
+        await other.execute("DELETE FROM segment WHERE id = $1", segment.id)
+        refreshing = asyncio.create_task(refresh_segment(segment.id, now=T2, customer_ids=[3]))
+        # Without the lock the refresh would still read the segment, enter customer 3 and
+        # leave that member and its event behind once the delete commits.
+        await wait_until_blocked_on_lock(db, segment.id, refreshing)
+
+    with pytest.raises(DomainError) as error:
+        await refreshing
+
+    assert [(e.field, e.code) for e in error.value.errors] == [("id", ErrorCode.NOT_FOUND)]
+    assert await Segment.filter(id=segment.id).exists() is False
+    assert await members(segment.id) == {}
+    assert await events(segment.id) == []
 
 
 async def test_a_segment_saved_with_a_long_type_alias_refreshes_like_the_short_one(db):

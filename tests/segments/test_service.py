@@ -23,6 +23,7 @@ from models.segments.service import (
     list_segments,
     update_segment,
 )
+from tests.segments.refresh_lock import postgres_only, wait_until_blocked_on_lock
 from tests.segments.segment_rows import (
     T1,
     customer,
@@ -223,30 +224,38 @@ async def test_delete_removes_the_segment_with_its_members_and_history(db):
     assert await SegmentMembershipEvent.filter(segment_id=other.id).count() == 1
 
 
-async def test_deleting_a_segment_while_it_refreshes_leaves_no_members_or_events(db, monkeypatch):
+@postgres_only
+async def test_a_delete_waits_for_a_running_refresh_and_removes_what_it_wrote(db, monkeypatch):
     await reference_rows()
     await customer(1, "Ann")
     segment = await create_segment(segment_data())
     other = await create_segment(segment_data(name="Other"))
     await refresh_segment(other.id, now=T1)
     apply = refresh_module.apply_diff
+    refresh_read = asyncio.Event()
+    let_refresh_write = asyncio.Event()
 
-    reading_done = asyncio.Event()
-
-    async def slow_apply(*args, **kwargs):
-        # Holds the refresh between reading the segment and writing its members.
-        reading_done.set()
-        await asyncio.sleep(0.3)
+    async def refresh_waits(*args, **kwargs):
+        # The refresh stops between reading the segment and writing its members.
+        refresh_read.set()
+        await let_refresh_write.wait()
         return await apply(*args, **kwargs)
 
-    monkeypatch.setattr(refresh_module, "apply_diff", slow_apply)
-
+    monkeypatch.setattr(refresh_module, "apply_diff", refresh_waits)
     refreshing = asyncio.create_task(refresh_segment(segment.id, now=T1))
-    await reading_done.wait()
-    assert await delete_segment(segment.id) == segment.id
+    await refresh_read.wait()
+    deleting = asyncio.create_task(delete_segment(segment.id))
+
+    # Without the lock the delete would commit first and the refresh would then write a
+    # member and an event of a segment that no longer exists.
+    try:
+        await wait_until_blocked_on_lock(db, segment.id, deleting)
+    finally:
+        let_refresh_write.set()
     outcome = await refreshing
 
-    assert outcome.entered_count == 1  # the delete waited for the refresh to commit
+    assert await deleting == segment.id
+    assert (outcome.entered_count, outcome.exited_count) == (1, 0)
     assert await Segment.filter(id=segment.id).exists() is False
     assert await SegmentMember.filter(segment_id=segment.id).count() == 0
     assert await SegmentMembershipEvent.filter(segment_id=segment.id).count() == 0
