@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
 
 from arq import ArqRedis
 from arq.constants import default_queue_name, job_key_prefix
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from models.segments import reevaluation as domain_live
 from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
@@ -75,14 +77,21 @@ async def test_too_many_pending_ids_collapse_to_one_marker(arq_queue, monkeypatc
     assert await _pending(arq_queue) == {live.ALL, "5"}
 
 
-async def test_the_listener_swallows_redis_failures(arq_queue):
-    class Broken:
-        def pipeline(self, **_: object):
-            raise ConnectionError("redis is down")
+async def test_the_listener_logs_a_redis_failure_instead_of_raising(caplog):
+    unreachable = ArqRedis(host="127.0.0.1", port=1)
+    listener = live.changes_listener(unreachable)
+    try:
+        with caplog.at_level(logging.ERROR, logger=live.log.name):
+            # Raising here would fail an import whose store change already committed.
+            await listener({1, 2})
+    finally:
+        await unreachable.aclose()
 
-    listener = live.changes_listener(Broken())  # type: ignore[arg-type]
-
-    await listener({1})  # logged, not raised: the import already committed
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        (live.log.name, logging.ERROR, "could not queue live re-evaluation of 2 customers")
+    ]
+    exc_info = caplog.records[0].exc_info
+    assert exc_info is not None and exc_info[0] is RedisConnectionError
 
 
 # The job, against a database.
