@@ -12,9 +12,9 @@ from models.segments.preview import preview_segment
 from models.segments.refresh import segment_not_found
 from resolvers.context import Info
 from resolvers.errors import Error
+from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload
 from resolvers.permissions import CanWrite
-from resolvers.segments.ids import parse_id
 from resolvers.segments.inputs import SegmentInput, input_errors
 from resolvers.segments.refresh_job import wait_for
 from resolvers.segments.types import Segment

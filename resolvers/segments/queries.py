@@ -7,8 +7,8 @@ from strawberry.relay import PageInfo
 
 from models.segments import membership, service
 from resolvers.connection import First, page_info
+from resolvers.ids import maybe_id, parse_id
 from resolvers.permissions import CanRead
-from resolvers.segments.ids import maybe_id, parse_id
 from resolvers.segments.inputs import SegmentFilter
 from resolvers.segments.types import Segment
 

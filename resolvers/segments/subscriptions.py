@@ -18,8 +18,8 @@ from models.errors import DomainError, ErrorCode
 from models.segments.orm import MembershipChange as Change
 from models.segments.orm import Segment as SegmentRow
 from resolvers.context import Info
+from resolvers.ids import parse_id
 from resolvers.permissions import CanRead
-from resolvers.segments.ids import parse_id
 from resolvers.segments.types import MembershipChangeKind, Segment
 from tasks.broadcast import membership_channel, refreshed_channel
 

@@ -17,7 +17,7 @@ from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
 from resolvers.connection import First, page_info
 from resolvers.context import Info
-from resolvers.segments.ids import parse_id
+from resolvers.ids import parse_id
 from resolvers.segments.loaders import SegmentByIdLoader
 from resolvers.store.loaders import CustomerByIdLoader
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from models.errors import DomainError, ErrorCode
 from models.store import reads
 from resolvers.connection import Connection, First, connection_of
 from resolvers.context import Info
+from resolvers.ids import parse_id
 from resolvers.permissions import CanRead
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import (
@@ -17,14 +17,6 @@ from resolvers.store.types import (
     Store,
     Website,
 )
-
-
-def parse_id(value: strawberry.ID, field: str = "id") -> int:
-    """A store id given as a GraphQL ID; anything but a decimal integer is refused."""
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
-        raise DomainError.single(field, ErrorCode.INVALID, f"Not a valid id: {str(value)!r}.")
-    return int(text)
 
 
 @strawberry.type

@@ -227,7 +227,7 @@ async def test_malformed_customer_id_is_a_readable_error(gql):
     errors = await gql.errors(CUSTOMER, {"id": "abc"})
 
     assert [(e["message"], e["extensions"]) for e in errors] == [
-        ("id: Not a valid id: 'abc'.", {"code": "INVALID", "field": "id"})
+        ("id: 'abc' is not a valid id.", {"code": "INVALID", "field": "id"})
     ]
 
 
