@@ -1,16 +1,12 @@
-"""GraphQL inputs of segments, and the mapping of domain input paths to GraphQL names."""
+"""GraphQL inputs of segments."""
 
 from __future__ import annotations
-
-import re
 
 import strawberry
 from strawberry.scalars import JSON
 
-from models.errors import DomainError
 from models.segments.orm import RefreshMode
 from models.segments.service import SegmentData
-from resolvers.errors import Error
 from resolvers.segments.types import RefreshModeType, RefreshStatusType
 
 
@@ -53,26 +49,3 @@ class SegmentFilter:
     is_active: bool | None = None
     refresh_status: RefreshStatusType | None = None  # type: ignore[valid-type]
     refresh_mode: RefreshModeType | None = None  # type: ignore[valid-type]
-
-
-_LEADING_NAME = re.compile(r"^[a-z][a-z0-9_]*")
-
-
-def camel_path(path: str | None) -> str | None:
-    """`website_ids[0]` -> `websiteIds[0]`: only the leading input field is a GraphQL name.
-
-    What follows it inside `conditions` is the JSON tree, whose keys stay as given.
-    """
-    if path is None:
-        return None
-    return _LEADING_NAME.sub(lambda m: _camel(m.group(0)), path, count=1)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def input_errors(exc: DomainError) -> list[Error]:
-    """Payload errors whose `field` names the GraphQL input path."""
-    return [Error(field=camel_path(e.field), code=e.code, message=e.message) for e in exc.errors]

@@ -11,11 +11,11 @@ from models.segments import service
 from models.segments.preview import preview_segment
 from models.segments.refresh import segment_not_found
 from resolvers.context import Info
-from resolvers.errors import Error
+from resolvers.errors import Error, errors_from
 from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload
 from resolvers.permissions import CanWrite
-from resolvers.segments.inputs import SegmentInput, input_errors
+from resolvers.segments.inputs import SegmentInput
 from resolvers.segments.refresh_job import wait_for
 from resolvers.segments.types import Segment
 from tasks.segments import enqueue_refresh
@@ -54,7 +54,7 @@ class RefreshSegmentPayload:
 
 
 def _not_found(segment_id: int) -> list[Error]:
-    return input_errors(segment_not_found(segment_id))
+    return errors_from(segment_not_found(segment_id))
 
 
 @strawberry.type
@@ -64,7 +64,7 @@ class SegmentMutation:
         try:
             row = await service.create_segment(input.to_data())
         except DomainError as exc:
-            return SegmentPayload(segment=None, errors=input_errors(exc))
+            return SegmentPayload(segment=None, errors=errors_from(exc))
         return SegmentPayload(segment=Segment.of(row), errors=[])
 
     @strawberry.mutation(permission_classes=[CanWrite], description="Replaces every field.")
@@ -72,7 +72,7 @@ class SegmentMutation:
         try:
             row = await service.update_segment(parse_id(id, "id"), input.to_data())
         except DomainError as exc:
-            return SegmentPayload(segment=None, errors=input_errors(exc))
+            return SegmentPayload(segment=None, errors=errors_from(exc))
         return SegmentPayload(segment=Segment.of(row), errors=[])
 
     @strawberry.mutation(
@@ -82,7 +82,7 @@ class SegmentMutation:
         try:
             deleted = await service.delete_segment(parse_id(id, "id"))
         except DomainError as exc:
-            return DeletePayload(deleted_id=None, errors=input_errors(exc))
+            return DeletePayload(deleted_id=None, errors=errors_from(exc))
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)), errors=[])
 
     @strawberry.mutation(
@@ -111,7 +111,7 @@ class SegmentMutation:
                 sample_customer_ids=[],
                 would_enter=None,
                 would_exit=None,
-                errors=input_errors(exc),
+                errors=errors_from(exc),
             )
         return SegmentPreviewPayload(
             count=preview.count,
@@ -132,7 +132,7 @@ class SegmentMutation:
         try:
             segment_id = parse_id(id, "id")
         except DomainError as exc:
-            return RefreshSegmentPayload(segment=None, job_id=None, errors=input_errors(exc))
+            return RefreshSegmentPayload(segment=None, job_id=None, errors=errors_from(exc))
         if await service.get_segment(segment_id) is None:
             return RefreshSegmentPayload(segment=None, job_id=None, errors=_not_found(segment_id))
         queue = info.context.queue

@@ -41,8 +41,7 @@ def _payload(report: ImportReport) -> UpsertStoreRecordsPayload:
         )
         for record_type, c in report.by_type()
     ]
-    errors = [Error(field=e.field, code=e.code, message=e.message) for e in record_errors(report)]
-    return UpsertStoreRecordsPayload(counts=counts, errors=errors)
+    return UpsertStoreRecordsPayload(counts=counts, errors=errors_from(record_errors(report)))
 
 
 @strawberry.type
