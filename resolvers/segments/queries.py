@@ -6,7 +6,7 @@ import strawberry
 from strawberry.relay import PageInfo
 
 from models.segments import membership, service
-from resolvers.connection import First, page_info
+from resolvers.connection import First, connection_page
 from resolvers.ids import maybe_id, parse_id
 from resolvers.permissions import CanRead
 from resolvers.segments.inputs import SegmentFilter
@@ -48,13 +48,11 @@ class SegmentQuery:
             refresh_status=criteria.refresh_status,
             refresh_mode=criteria.refresh_mode,
         )
-        edges = [
-            SegmentEdge(node=Segment.of(row), cursor=service.segment_cursor(row.id))
-            for row in page.items
-        ]
-        return SegmentConnection(
-            edges=edges, page_info=page_info([e.cursor for e in edges], has_next=page.has_next)
+        edges, info = connection_page(
+            page,
+            lambda row: SegmentEdge(node=Segment.of(row), cursor=service.segment_cursor(row.id)),
         )
+        return SegmentConnection(edges=edges, page_info=info)
 
     @strawberry.field(
         permission_classes=[CanRead],

@@ -15,7 +15,7 @@ from models.pagination import Page
 from models.segments import events, membership, service
 from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
-from resolvers.connection import First, page_info
+from resolvers.connection import First, connection_page
 from resolvers.context import Info
 from resolvers.ids import parse_id
 from resolvers.segments.loaders import SegmentByIdLoader
@@ -71,15 +71,13 @@ class MemberConnection:
 
     @classmethod
     def of(cls, page: Page[membership.Member], total_count: int) -> MemberConnection:
-        edges = [
-            MemberEdge(node=SegmentMember.of(m), cursor=membership.member_cursor(m.customer_id))
-            for m in page.items
-        ]
-        return cls(
-            edges=edges,
-            page_info=page_info([e.cursor for e in edges], has_next=page.has_next),
-            total_count=total_count,
+        edges, info = connection_page(
+            page,
+            lambda m: MemberEdge(
+                node=SegmentMember.of(m), cursor=membership.member_cursor(m.customer_id)
+            ),
         )
+        return cls(edges=edges, page_info=info, total_count=total_count)
 
 
 @strawberry.type(description="One enter or exit of a customer, recorded by a refresh.")
@@ -114,13 +112,13 @@ class MembershipEventConnection:
 
     @classmethod
     def of(cls, page: Page[events.MembershipEvent]) -> MembershipEventConnection:
-        edges = [
-            MembershipEventEdge(node=SegmentMembershipEvent.of(e), cursor=events.event_cursor(e.id))
-            for e in page.items
-        ]
-        return cls(
-            edges=edges, page_info=page_info([e.cursor for e in edges], has_next=page.has_next)
+        edges, info = connection_page(
+            page,
+            lambda e: MembershipEventEdge(
+                node=SegmentMembershipEvent.of(e), cursor=events.event_cursor(e.id)
+            ),
         )
+        return cls(edges=edges, page_info=info)
 
 
 @strawberry.type(description="A rule-defined set of customers, materialised by refreshes.")

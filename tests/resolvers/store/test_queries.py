@@ -288,7 +288,7 @@ async def test_bad_order_paging_is_refused(gql, variables, expected):
 CUSTOMERS = """
 query ($first: Int, $after: String, $filter: CustomerFilter) {
   customers(first: $first, after: $after, filter: $filter) {
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id } }
   }
 }
@@ -331,9 +331,19 @@ async def test_customers_keyset_pages(gql):
     ]
 
     assert [e["node"]["id"] for e in first["edges"]] == ["1", "2", "3"]
-    assert first["pageInfo"] == {"hasNextPage": True, "endCursor": customer_cursor(3)}
+    assert first["pageInfo"] == {
+        "hasNextPage": True,
+        "hasPreviousPage": False,
+        "startCursor": customer_cursor(1),
+        "endCursor": customer_cursor(3),
+    }
     assert [e["node"]["id"] for e in rest["edges"]] == ["4"]
-    assert rest["pageInfo"] == {"hasNextPage": False, "endCursor": customer_cursor(4)}
+    assert rest["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": False,
+        "startCursor": customer_cursor(4),
+        "endCursor": customer_cursor(4),
+    }
 
 
 async def test_reference_lists(gql):
