@@ -10,6 +10,7 @@ from gqlserver.exports import csv_stream, xml_stream
 from models.segments.orm import Segment, SegmentMember
 from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
+from tests.segments.store_rows import add_customers, customer_row
 
 T0 = datetime(2025, 3, 1, 12, 0, 30, 250000, tzinfo=UTC)
 
@@ -21,14 +22,8 @@ async def _segment(members: dict[int, tuple[str, str | None, str | None]]) -> Se
         await CustomerGroup.create(id=1, code="general")
     segment = await Segment.create(name="export", website_ids=[1])
     for cid, (email, firstname, lastname) in members.items():
-        await Customer.create(
-            id=cid,
-            website_id=1,
-            group_id=1,
-            email=email,
-            firstname=firstname,
-            lastname=lastname,
-            created_at=T0,
+        await add_customers(
+            customer_row(cid, email=email, firstname=firstname, lastname=lastname, created_at=T0)
         )
         await SegmentMember.create(
             segment=segment, customer_id=cid, website_id=1, added_at=T0 + timedelta(hours=cid)
@@ -145,12 +140,7 @@ async def test_large_export_is_streamed_in_chunks(app, make_client):
     await CustomerGroup.create(id=1, code="general")
     segment = await Segment.create(name="big", website_ids=[1])
     ids = range(1, 2502)
-    await Customer.bulk_create(
-        [
-            Customer(id=i, website_id=1, group_id=1, email=f"c{i}@example.com", created_at=T0)
-            for i in ids
-        ]
-    )
+    await add_customers(*(customer_row(i, created_at=T0) for i in ids))
     await SegmentMember.bulk_create(
         [SegmentMember(segment=segment, customer_id=i, website_id=1, added_at=T0) for i in ids]
     )

@@ -13,9 +13,10 @@ from models.segments.catalog import CATALOG
 from models.segments.compiler import compile_members_query
 from models.segments.validation import load_reference_ids, parse_conditions
 from models.store.activity import ProductView, Wishlist, WishlistItem
-from models.store.customers import Customer, CustomerAddress, CustomerLogin, NewsletterSubscriber
+from models.store.customers import CustomerAddress, CustomerLogin, NewsletterSubscriber
 from models.store.reference import Category, CustomerGroup, Product, ProductCategory, Store, Website
 from models.store.sales import Creditmemo, Order, OrderItem, Quote, QuoteItem
+from tests.segments.store_rows import add_customers, customer_row
 from tests.segments.trees import leaf, root
 
 NOW = datetime(2024, 6, 15, 12, 0, tzinfo=UTC)
@@ -42,15 +43,9 @@ async def four_customers() -> None:
         await customer(cid)
 
 
-async def customer(id: int, **fields: Any) -> Customer:
-    values: dict[str, Any] = {
-        "website_id": 1,
-        "group_id": 1,
-        "email": f"customer{id}@example.com",
-        "created_at": at(2024, 1, 1),
-    }
-    values.update(fields)
-    return await Customer.create(id=id, **values)
+async def customer(id: int, **fields: Any) -> None:
+    """store_rows.customer_row's customer, but email customer<id>@example.com by default."""
+    await add_customers(customer_row(id, **{"email": f"customer{id}@example.com", **fields}))
 
 
 async def order(id: int, customer_id: int | None, **fields: Any) -> Order:

@@ -9,9 +9,10 @@ from models.segments.orm import MembershipChange, SegmentMember, SegmentMembersh
 from models.segments.service import SegmentData
 from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
+from tests.segments.store_rows import REGISTERED as REGISTERED
+from tests.segments.store_rows import add_customers, customer_row
 from tests.segments.trees import leaf, root
 
-REGISTERED = datetime(2024, 1, 1, tzinfo=UTC)
 T1 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 T2 = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
 T3 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
@@ -33,22 +34,23 @@ async def customer(
     group_id: int = 1,
     is_active: bool = True,
 ) -> None:
-    await Customer.create(
-        id=customer_id,
-        website_id=website_id,
-        group_id=group_id,
-        email=f"c{customer_id}@example.com",
-        firstname=firstname,
-        created_at=REGISTERED,
-        is_active=is_active,
+    await add_customers(
+        customer_row(
+            customer_id,
+            firstname=firstname,
+            website_id=website_id,
+            group_id=group_id,
+            is_active=is_active,
+        )
     )
 
 
 async def customers_named(firstnames: dict[int, str]) -> None:
     """The reference rows and, per customer id, an active customer of website 1 and group 1."""
     await reference_rows()
-    for customer_id, firstname in firstnames.items():
-        await customer(customer_id, firstname)
+    await add_customers(
+        *(customer_row(customer_id, firstname=name) for customer_id, name in firstnames.items())
+    )
 
 
 async def rename(customer_id: int, firstname: str) -> None:

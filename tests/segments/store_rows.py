@@ -2,15 +2,19 @@
 
 The reference evaluator reads these rows directly; the property test writes the same
 rows to the database so that the compiled SQL sees exactly what the evaluator sees.
+Every test that needs customers in the database writes them here: `customer_row` for
+one row (defaults below, any field overridden), `add_customers` to insert them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models.db import connection
@@ -88,6 +92,28 @@ class Customer:
     dob: date | None
     created_at: datetime
     is_active: bool
+
+
+REGISTERED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def customer_row(id: int, **fields: Any) -> Customer:
+    """An active customer of website 1 and group 1 without a store, email c<id>@example.com,
+    registered at REGISTERED, every other field empty; `fields` override any of these."""
+    values: dict[str, Any] = {
+        "website_id": 1,
+        "store_id": None,
+        "group_id": 1,
+        "email": f"c{id}@example.com",
+        "firstname": None,
+        "lastname": None,
+        "gender": None,
+        "dob": None,
+        "created_at": REGISTERED,
+        "is_active": True,
+    }
+    values.update(fields)
+    return Customer(id=id, **values)
 
 
 @dataclass(frozen=True)
@@ -264,11 +290,20 @@ _TABLES: list[tuple[str, Any, str]] = [
 ]
 
 
+async def _insert(model: Any, rows: Sequence[Any], using_db: BaseDBAsyncClient | None) -> None:
+    if rows:
+        await model.bulk_create([model(**asdict(row)) for row in rows], using_db=using_db)
+
+
+async def add_customers(*customers: Customer) -> None:
+    """Insert customer rows (see `customer_row`) next to what is stored, in one batch."""
+    await _insert(CustomerOrm, customers, None)
+
+
 async def replace_store_data(data: StoreData) -> None:
     """Empty every store table, children first, and write `data` in one transaction."""
     async with in_transaction(connection().connection_name) as tx:
         for _attribute, _model, table in reversed(_TABLES):
             await tx.execute_script(f"DELETE FROM {table}")
         for attribute, model, _table in _TABLES:
-            if rows := getattr(data, attribute):
-                await model.bulk_create([model(**asdict(row)) for row in rows], using_db=tx)
+            await _insert(model, getattr(data, attribute), tx)

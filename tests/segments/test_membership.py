@@ -13,6 +13,7 @@ from models.segments.membership import Member, MemberContact, Membership
 from models.segments.orm import Segment, SegmentMember
 from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
+from tests.segments.store_rows import add_customers, customer_row
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -21,19 +22,17 @@ async def _store(customer_ids: range | list[int]) -> None:
     await Website.create(id=1, code="base")
     await Website.create(id=2, code="second")
     await CustomerGroup.create(id=1, code="general")
-    await Customer.bulk_create(
-        [
-            Customer(
-                id=cid,
+    await add_customers(
+        *(
+            customer_row(
+                cid,
                 website_id=1 + cid % 2,
-                group_id=1,
-                email=f"c{cid}@example.com",
                 firstname=f"First{cid}",
                 lastname=f"Last{cid}",
                 created_at=T0,
             )
             for cid in customer_ids
-        ]
+        )
     )
 
 

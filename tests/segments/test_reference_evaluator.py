@@ -22,20 +22,8 @@ def at(day: str, clock: str = "12:00:00") -> datetime:
 
 
 def customer(id: int, **fields: Any) -> rows.Customer:
-    base = rows.Customer(
-        id=id,
-        website_id=1,
-        store_id=1,
-        group_id=1,
-        email=f"c{id}@example.com",
-        firstname=None,
-        lastname=None,
-        gender=None,
-        dob=None,
-        created_at=at("2025-01-01"),
-        is_active=True,
-    )
-    return replace(base, **fields)
+    """rows.customer_row's customer, but of store 1 and registered 2025-01-01 by default."""
+    return rows.customer_row(id, **{"store_id": 1, "created_at": at("2025-01-01"), **fields})
 
 
 def order(id: int, customer_id: int | None, state: str, total: str, **fields: Any) -> rows.Order:

@@ -7,28 +7,13 @@ from models.db import connection, dialect
 from models.segments.refresh import refresh_segment
 from models.segments.service import create_segment
 from models.segments.sql.refresh import analyze_members_if_stale
-from models.store.customers import Customer
-from tests.segments.segment_rows import REGISTERED, T1, member_ids, reference_rows, segment_data
+from tests.segments.segment_rows import T1, customers_named, member_ids, segment_data
 
 ANNS = range(1, 61)  # more than the 50 changed rows that call for statistics on an empty table
 
 
 async def _sixty_anns() -> int:
-    await reference_rows()
-    await Customer.bulk_create(
-        [
-            Customer(
-                id=i,
-                website_id=1,
-                group_id=1,
-                email=f"c{i}@example.com",
-                firstname="Ann",
-                created_at=REGISTERED,
-                is_active=True,
-            )
-            for i in ANNS
-        ]
-    )
+    await customers_named(dict.fromkeys(ANNS, "Ann"))
     return (await create_segment(segment_data())).id
 
 

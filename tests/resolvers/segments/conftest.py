@@ -11,10 +11,10 @@ from strawberry.types import ExecutionResult
 
 from gqlserver.schema import schema
 from models.segments.orm import Segment
-from models.store.customers import Customer
 from models.store.reference import CustomerGroup, Website
 from resolvers.context import Context
 from tests.graphql_client import app, gql, make_client  # noqa: F401
+from tests.segments.store_rows import add_customers, customer_row
 from tests.segments.trees import leaf, root
 
 T0 = datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
@@ -75,10 +75,10 @@ async def store(db) -> None:
     await Website.create(id=2, code="second", name="Second")
     await CustomerGroup.create(id=1, code="general")
     await CustomerGroup.create(id=2, code="wholesale")
-    await Customer.bulk_create(
-        [
-            Customer(
-                id=cid,
+    await add_customers(
+        *(
+            customer_row(
+                cid,
                 website_id=website,
                 group_id=group,
                 gender=gender,
@@ -88,7 +88,7 @@ async def store(db) -> None:
                 is_active=cid != 8,
             )
             for cid, (website, group, gender, email) in CUSTOMERS.items()
-        ]
+        )
     )
 
 

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.store.customers import Customer, CustomerAddress, NewsletterSubscriber
+from models.store.customers import CustomerAddress, NewsletterSubscriber
 from models.store.reads import customer_cursor, order_cursor
 from models.store.reference import CustomerGroup, Store, Website
 from models.store.sales import Creditmemo, Order, OrderItem
+from tests.segments.store_rows import add_customers, customer_row
 
 
 def at(day: int, hour: int = 12) -> datetime:
@@ -27,16 +28,9 @@ async def given_reference_data() -> None:
     await CustomerGroup.create(id=2, code="Wholesale")
 
 
-async def given_customer(customer_id: int, **fields) -> Customer:
-    values = {
-        "website_id": 1,
-        "store_id": 1,
-        "group_id": 1,
-        "email": f"c{customer_id}@example.com",
-        "created_at": at(1),
-        **fields,
-    }
-    return await Customer.create(id=customer_id, **values)
+async def given_customer(customer_id: int, **fields) -> None:
+    """store_rows.customer_row's customer, but of store 1 and registered on March 1."""
+    await add_customers(customer_row(customer_id, **{"store_id": 1, "created_at": at(1), **fields}))
 
 
 async def given_order(order_id: int, customer_id: int, created: datetime, total: str) -> Order:
