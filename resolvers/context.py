@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 L = TypeVar("L", bound=DataLoader)
+
+
+class ResolverSettings(Protocol):
+    """The server settings resolvers read; the server's own settings class has them."""
+
+    @property
+    def refresh_wait_seconds(self) -> float:
+        """How long `refreshSegment(wait: true)` waits for its job."""
+        ...
 
 
 @dataclass
@@ -20,10 +31,11 @@ class Context:
     token_name: str | None = None
     request: Any = None
     # arq pool for enqueuing jobs; None when no queue is configured (unit tests).
-    queue: Any = None
-    # Redis client for publishing and subscribing to live events.
-    redis: Any = None
-    settings: Any = None
+    queue: ArqRedis | None = None
+    # Redis client for subscribing to live events; None in unit tests without Redis.
+    redis: Redis | None = None
+    # None in unit tests: resolvers then use their defaults.
+    settings: ResolverSettings | None = None
     _loaders: dict[Callable[[], DataLoader], DataLoader] = field(default_factory=dict)
 
     def loader(self, factory: Callable[[], L]) -> L:

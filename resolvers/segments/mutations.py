@@ -150,5 +150,5 @@ class SegmentMutation:
 
 
 def _wait_seconds(info: Info) -> float:
-    # SEGMENTQL_REFRESH_WAIT_SECONDS; contexts built without settings (tests) use the default.
-    return float(getattr(info.context.settings, "refresh_wait_seconds", DEFAULT_WAIT_SECONDS))
+    settings = info.context.settings
+    return DEFAULT_WAIT_SECONDS if settings is None else settings.refresh_wait_seconds

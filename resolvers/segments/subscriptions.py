@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
 
 import orjson
 import strawberry
+from redis.asyncio import Redis
 
 from models.errors import DomainError, ErrorCode
 from models.segments.orm import MembershipChange as Change
@@ -46,7 +46,14 @@ async def _segment_filter(segment_id: strawberry.ID | None) -> int | None:
     return wanted
 
 
-async def _messages(redis: Any, channel: str, *, pattern: bool) -> AsyncGenerator[dict, None]:
+def _redis(info: Info) -> Redis:
+    redis = info.context.redis
+    if redis is None:
+        raise RuntimeError("subscriptions need a Redis client in the request context")
+    return redis
+
+
+async def _messages(redis: Redis, channel: str, *, pattern: bool) -> AsyncGenerator[dict, None]:
     """Decoded JSON messages of one channel (or pattern) until the subscriber goes away."""
     pubsub = redis.pubsub(ignore_subscribe_messages=True)
     try:
@@ -79,7 +86,7 @@ class SegmentSubscription:
         self, info: Info, segment_id: strawberry.ID | None = None
     ) -> AsyncGenerator[MembershipChange, None]:
         wanted = await _segment_filter(segment_id)
-        redis = info.context.redis
+        redis = _redis(info)
         channel = membership_channel(redis, wanted)
         async for data in _messages(redis, channel, pattern=wanted is None):
             yield MembershipChange(
@@ -98,7 +105,7 @@ class SegmentSubscription:
         self, info: Info, segment_id: strawberry.ID | None = None
     ) -> AsyncGenerator[Segment, None]:
         wanted = await _segment_filter(segment_id)
-        redis = info.context.redis
+        redis = _redis(info)
         channel = refreshed_channel(redis, wanted)
         async for data in _messages(redis, channel, pattern=wanted is None):
             row = await SegmentRow.get_or_none(id=int(data["segment_id"]))

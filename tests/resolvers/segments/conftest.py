@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest_asyncio
+from arq.connections import ArqRedis
 from strawberry.types import ExecutionResult
 
 from gqlserver.schema import schema
 from models.segments.orm import Segment
 from models.store.reference import CustomerGroup, Website
-from resolvers.context import Context
+from resolvers.context import Context, ResolverSettings
 from tests.graphql_client import app, gql, make_client  # noqa: F401
 from tests.segments.store_rows import add_customers, customer_row
 from tests.segments.trees import leaf, root
@@ -39,8 +40,8 @@ FEMALE = root(leaf("customer_attributes", "gender", "==", "female"))
 class Api:
     """Runs GraphQL documents through `gqlserver.schema.schema`."""
 
-    queue: Any = None
-    settings: Any = None
+    queue: ArqRedis | None = None
+    settings: ResolverSettings | None = None
     scopes: frozenset[str] = field(default_factory=lambda: frozenset({"write"}))
 
     def context(self, scopes: frozenset[str] | None = None) -> Context:

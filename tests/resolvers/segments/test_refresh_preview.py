@@ -12,6 +12,7 @@ from models.segments.orm import RefreshStatus, Segment, SegmentMember
 from models.store.customers import Customer
 from tasks.inprocess import run_pending_jobs
 from tasks.segments import refresh_job_id
+from tests.graphql_client import make_settings
 from tests.resolvers.segments.conftest import FEMALE, Api, segment_count
 from tests.segments.trees import leaf, root
 
@@ -175,10 +176,9 @@ async def test_refresh_with_wait_answers_with_the_refreshed_segment(
 
 
 async def test_refresh_wait_gives_up_after_the_configured_time(store, arq_queue):
-    class Settings:
-        refresh_wait_seconds = 0.2
-
-    api = Api(queue=arq_queue, settings=Settings())
+    # The server's own settings, so the type checker holds them against ResolverSettings.
+    settings = make_settings("sqlite://:memory:", SEGMENTQL_REFRESH_WAIT_SECONDS="0.2")
+    api = Api(queue=arq_queue, settings=settings)
     segment = await _women_segment()
 
     data = await api.data(REFRESH, {"id": str(segment.id), "wait": True})
