@@ -122,11 +122,12 @@ class SegmentMutation:
         )
 
     @strawberry.mutation(
+        name="refreshSegment",
         permission_classes=[CanWrite],
         description="Queues a refresh (joining one already queued or running for the segment); "
         "`wait: true` answers once it finished.",
     )
-    async def refresh_segment(
+    async def queue_segment_refresh(
         self, info: Info, id: strawberry.ID, wait: bool | None = False
     ) -> RefreshSegmentPayload:
         try:
