@@ -8,9 +8,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from models.registry import MODEL_MODULES
-
-APP_LABEL = "models"
+from models.registry import APP_LABEL, MODEL_MODULES
 
 
 def normalize_db_url(url: str) -> str:

@@ -28,7 +28,8 @@ from aerich.migrate import Migrate
 from tortoise.context import TortoiseContext
 
 from gqlserver.db import APP_LABEL, tortoise_config
-from gqlserver.migrate import Dialect, migration_location
+from gqlserver.migrate import migration_location
+from models.db import Dialect
 
 DIALECTS: tuple[Dialect, ...] = ("sqlite", "postgres")
 

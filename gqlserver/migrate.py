@@ -13,7 +13,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import asyncpg
 from aerich import Command
@@ -22,8 +22,7 @@ from tortoise.context import TortoiseContext
 
 import migrations
 from gqlserver.db import APP_LABEL, normalize_db_url, tortoise_config
-
-Dialect = Literal["sqlite", "postgres"]
+from models.db import Dialect
 
 MIGRATIONS_ROOT = Path(migrations.__file__).parent
 

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from models.db import Dialect
+
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -42,7 +44,7 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def dialect(self) -> Literal["sqlite", "postgres"]:
+    def dialect(self) -> Dialect:
         return "sqlite" if self.database_url.startswith("sqlite://") else "postgres"
 
     @property

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.context import require_context
+from tortoise.exceptions import ConfigurationError
+from tortoise.transactions import in_transaction
+
+from models.registry import APP_LABEL
+
+Dialect = Literal["sqlite", "postgres"]
 
 
 def connection() -> BaseDBAsyncClient:
-    """The connection the store models live on (resolved through the active Tortoise context)."""
-    from models.store.customers import Customer
+    """The connection the domain's app lives on, in the active Tortoise context.
 
-    return Customer._meta.db
+    Asked of the app's registered models rather than of the context's default, so the
+    answer follows the app's configured connection whatever label a context gives it.
+    """
+    apps = require_context().apps
+    if apps is None or APP_LABEL not in apps:
+        raise ConfigurationError(f"Tortoise has no app {APP_LABEL!r} in the active context.")
+    any_model = next(iter(apps.apps[APP_LABEL].values()))
+    return any_model._meta.db
 
 
-def dialect(conn: BaseDBAsyncClient | None = None) -> Literal["sqlite", "postgres"]:
+def transaction() -> TransactionContext:
+    """A transaction on the domain's connection."""
+    return in_transaction(connection().connection_name)
+
+
+def dialect(conn: BaseDBAsyncClient | None = None) -> Dialect:
     name = (conn or connection()).capabilities.dialect
     return "sqlite" if name == "sqlite" else "postgres"
 

@@ -1,5 +1,8 @@
 """Every module holding Tortoise models, in one list for the ORM, migrations and tests."""
 
+# The Tortoise app all of them are registered under.
+APP_LABEL = "models"
+
 MODEL_MODULES: list[str] = [
     "models.store.reference",
     "models.store.customers",

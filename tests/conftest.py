@@ -20,6 +20,7 @@ import pytest_asyncio
 from tortoise.backends.base.config_generator import generate_config
 from tortoise.context import TortoiseContext, tortoise_test_context
 
+from models.db import Dialect
 from models.registry import MODEL_MODULES
 
 PG_DSN = os.environ.get("SEGMENTQL_TEST_PG", "postgres://postgres@127.0.0.1:5432/test")
@@ -84,7 +85,7 @@ def new_pg_url() -> tuple[str, str]:
 class Db:
     """The database a test runs against."""
 
-    dialect: Literal["sqlite", "postgres"]
+    dialect: Dialect
     url: str
 
 

@@ -15,7 +15,8 @@ import pytest_asyncio
 from tortoise.models import Model
 
 from gqlserver.makemigrations import unmigrated_changes
-from gqlserver.migrate import Dialect, apply_migrations, migration_names
+from gqlserver.migrate import apply_migrations, migration_names
+from models.db import Dialect
 from models.registry import MODEL_MODULES
 from tests.conftest import require
 from tests.e2e.processes import fresh_pg_database

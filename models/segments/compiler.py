@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from models.db import Dialect
 from models.segments.sql.context import (
     FALSE_SQL,
-    Dialect,
     Params,
     SqlContext,
     customer_filter,

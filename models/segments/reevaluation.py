@@ -18,11 +18,11 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
-from models.db import dialect
+from models.db import dialect, transaction
 from models.errors import DomainError
 from models.segments.events import notify_segment_refreshed
 from models.segments.orm import RefreshMode, Segment
-from models.segments.refresh import RefreshOutcome, refresh_segment, transaction
+from models.segments.refresh import RefreshOutcome, refresh_segment
 from models.segments.sql.reevaluation import SegmentDiff, reevaluate_batch
 
 log = logging.getLogger(__name__)

@@ -22,15 +22,15 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
+from models.db import Dialect, transaction
 from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.compiler import compile_members_query
+from models.segments.errors import segment_not_found
 from models.segments.events import notify_segment_refreshed
 from models.segments.orm import RefreshMode, RefreshStatus, Segment
 from models.segments.sql.refresh import (
-    Dialect,
     analyze_members_if_stale,
     apply_diff,
     compute_diff,
@@ -41,12 +41,12 @@ from models.segments.sql.refresh import (
     lock_segment,
     temp_table_name,
 )
-from models.segments.tree import EMPTY_ROOT, Group, tree_from_json, tree_to_json
+from models.segments.tree import EMPTY_ROOT_JSON, Group
+from models.segments.validation import tree_from_json
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 2000
-EMPTY_ROOT_JSON = tree_to_json(EMPTY_ROOT)
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,6 @@ class RefreshFailed(DomainError):
 
 class _SegmentGone(Exception):
     """The segment was deleted between the request and the refresh transaction."""
-
-
-def segment_not_found(segment_id: int) -> DomainError:
-    return DomainError.single("id", ErrorCode.NOT_FOUND, f"Segment {segment_id} does not exist.")
-
-
-def transaction():  # type: ignore[no-untyped-def]
-    """A transaction on the connection the segment tables live on."""
-    return in_transaction(Segment._meta.default_connection)
 
 
 async def refresh_segment(

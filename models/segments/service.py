@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
+from models.db import Dialect, transaction
 from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode, FieldError
 from models.pagination import Page, decode_cursor, encode_cursor, page_from_rows, page_size
 from models.segments.compiler import compile_members_query, explain_sql
+from models.segments.errors import segment_not_found
 from models.segments.orm import (
     RefreshMode,
     RefreshStatus,
@@ -17,14 +19,13 @@ from models.segments.orm import (
     SegmentMember,
     SegmentMembershipEvent,
 )
-from models.segments.refresh import segment_not_found, transaction
+from models.segments.references import ReferenceIds, load_reference_ids
 from models.segments.sql.refresh import lock_segment
-from models.segments.tree import EMPTY_ROOT, Group, tree_from_json, tree_to_json
-from models.segments.validation import ReferenceIds, load_reference_ids, parse_conditions
+from models.segments.tree import EMPTY_ROOT_JSON, Group, tree_to_json
+from models.segments.validation import parse_conditions, tree_from_json
 
 NAME_MAX_LENGTH = 255
 SEGMENT_CURSOR = "segment"
-EMPTY_TREE: dict[str, Any] = tree_to_json(EMPTY_ROOT)
 # conditionsSql shows relative dates as of this instant, so the text is stable and
 # reads as "the rule" rather than as a snapshot of one moment.
 CONDITIONS_SQL_NOW = datetime(2000, 1, 1, tzinfo=UTC)
@@ -135,7 +136,7 @@ async def validate_segment(data: SegmentData, refs: ReferenceIds | None = None) 
     if not _is_int(data.priority) or data.priority < 0:
         errors.append(FieldError("priority", ErrorCode.INVALID, "Must be an integer >= 0."))
     # No rule (null or {}) is the empty root: every active customer of the websites.
-    raw = EMPTY_TREE if data.conditions is None or data.conditions == {} else data.conditions
+    raw = EMPTY_ROOT_JSON if data.conditions is None or data.conditions == {} else data.conditions
     tree: Group | None = None
     try:
         tree = parse_conditions(raw, refs, path="conditions")
@@ -215,13 +216,13 @@ async def list_segments(
     return page_from_rows(rows, size, segment_cursor)
 
 
-def conditions_sql(segment: Segment, dialect: Literal["sqlite", "postgres"]) -> str:
+def conditions_sql(segment: Segment, dialect: Dialect) -> str:
     """The member query of a segment's stored rule, for admins to read.
 
     Relative times ("days since ...") are shown as of CONDITIONS_SQL_NOW
     (2000-01-01 00:00 UTC); a refresh binds its own "now" instead.
     """
-    tree = tree_from_json(segment.conditions or EMPTY_TREE)
+    tree = tree_from_json(segment.conditions or EMPTY_ROOT_JSON)
     compiled = compile_members_query(
         tree,
         website_ids=list(segment.website_ids),

@@ -68,11 +68,8 @@ def _node_to_json(node: Node) -> dict[str, Any]:
     }
 
 
-def tree_from_json(data: Any) -> Group:
-    """Read a tree stored by `tree_to_json` back; ids are not checked against the store."""
-    from models.segments.validation import parse_conditions
-
-    return parse_conditions(data, None)
+# What a segment without conditions stores (and what a missing tree reads as).
+EMPTY_ROOT_JSON: dict[str, Any] = tree_to_json(EMPTY_ROOT)
 
 
 def prune_empty(node: Group) -> Group:

@@ -7,13 +7,12 @@ reported with the input path of the offending field; nothing is silently dropped
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from models.db import connection
 from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.catalog import CATALOG, resolve_type
 from models.segments.catalog.types import KNOWN_OPERATORS, LIST_OPERATORS, AttributeSpec
+from models.segments.references import ReferenceIds
 from models.segments.tree import COMBINE, EMPTY_ROOT, Group, Leaf, Node
 from models.segments.values import INVALID, ValueProblem, flag_value, normalise_item, split_items
 
@@ -22,28 +21,6 @@ MAX_LEAVES = 300
 MAX_LIST_ITEMS = 1000
 # Every value becomes a bound parameter; both databases cap those near 32767 per query.
 MAX_TOTAL_VALUES = 10000
-
-
-@dataclass
-class ReferenceIds:
-    """Ids that select values may name: they must exist in the store data."""
-
-    website_ids: set[int]
-    store_ids: set[int]
-    group_ids: set[int]
-
-
-async def load_reference_ids() -> ReferenceIds:
-    conn = connection()
-
-    async def ids(table: str) -> set[int]:
-        return {int(r["id"]) for r in await conn.execute_query_dict(f"SELECT id FROM {table}")}
-
-    return ReferenceIds(
-        website_ids=await ids("website"),
-        store_ids=await ids("store"),
-        group_ids=await ids("customer_group"),
-    )
 
 
 def parse_conditions(raw: Any, refs: ReferenceIds | None, *, path: str = "conditions") -> Group:
@@ -71,6 +48,11 @@ def parse_conditions(raw: Any, refs: ReferenceIds | None, *, path: str = "condit
         raise DomainError(parser.errors)
     assert isinstance(node, Group)
     return node
+
+
+def tree_from_json(data: Any) -> Group:
+    """Read a tree stored by `tree_to_json` back; ids are not checked against the store."""
+    return parse_conditions(data, None)
 
 
 class _Parser:

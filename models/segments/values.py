@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from models.errors import ErrorCode
 from models.segments.catalog.types import AttributeSpec, Suggestions, ValueKind
-
-if TYPE_CHECKING:
-    from models.segments.validation import ReferenceIds
+from models.segments.references import ReferenceIds
 
 # Far beyond any amount, count or number of days; keeps bound numbers ordinary.
 MAX_MAGNITUDE = Decimal(10) ** 15

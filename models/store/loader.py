@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import OperationalError
-from tortoise.transactions import in_transaction
 
-from models.db import connection, dialect
+from models.db import dialect, transaction
 from models.errors import DomainError, ErrorCode, FieldError
 from models.store.changes import notify_customers_changed
 from models.store.records import StoreRecord, validate_record
@@ -92,7 +91,7 @@ class RecordLoader:
 
     async def _write(self, entries: list[Entry]) -> ImportReport:
         outcome = ImportReport()
-        async with in_transaction(connection().connection_name) as tx:
+        async with transaction() as tx:
             if dialect(tx) == "postgres":
                 # Tables filled by this import have no statistics until autovacuum catches
                 # up, and without them `id = ANY($1)` over a batch's ids is planned as a

@@ -8,8 +8,8 @@ import strawberry
 
 from models.errors import DomainError
 from models.segments import service
+from models.segments.errors import segment_not_found
 from models.segments.preview import preview_segment
-from models.segments.refresh import segment_not_found
 from resolvers.context import Info
 from resolvers.errors import Error, errors_from
 from resolvers.ids import parse_id

@@ -121,7 +121,8 @@ async def baseline_ms(conn: asyncpg.Connection, segment_ids: list[int], customer
     """The 20 rules evaluated for one customer as plain counts, in milliseconds."""
     from models.segments.compiler import compile_members_query
     from models.segments.orm import Segment
-    from models.segments.validation import load_reference_ids, parse_conditions
+    from models.segments.references import load_reference_ids
+    from models.segments.validation import parse_conditions
 
     refs = await load_reference_ids()
     now = datetime.now(UTC)

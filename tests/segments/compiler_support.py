@@ -11,7 +11,8 @@ from typing import Any
 from models.db import connection, dialect
 from models.segments.catalog import CATALOG
 from models.segments.compiler import compile_members_query
-from models.segments.validation import load_reference_ids, parse_conditions
+from models.segments.references import load_reference_ids
+from models.segments.validation import parse_conditions
 from models.store.activity import ProductView, Wishlist, WishlistItem
 from models.store.customers import CustomerAddress, CustomerLogin, NewsletterSubscriber
 from models.store.reference import Category, CustomerGroup, Product, ProductCategory, Store, Website

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from models.db import connection, dialect
 from models.segments.catalog import CATALOG
 from models.segments.compiler import compile_members_query
-from models.segments.validation import load_reference_ids, parse_conditions
+from models.segments.references import load_reference_ids
+from models.segments.validation import parse_conditions
 from tests.segments import store_rows as rows
 from tests.segments.reference_catalog import ATTRIBUTES
 from tests.segments.reference_evaluator import in_scope, matching_customer_ids

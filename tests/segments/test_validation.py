@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from models.errors import DomainError, ErrorCode
-from models.segments.tree import EMPTY_ROOT, Group, Leaf, prune_empty, tree_from_json, tree_to_json
-from models.segments.validation import ReferenceIds, load_reference_ids, parse_conditions
+from models.segments.references import ReferenceIds, load_reference_ids
+from models.segments.tree import EMPTY_ROOT, Group, Leaf, prune_empty, tree_to_json
+from models.segments.validation import parse_conditions, tree_from_json
 from tests.segments.compiler_support import reference_data
 from tests.segments.trees import leaf, root
 

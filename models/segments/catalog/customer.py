@@ -3,6 +3,7 @@ newsletter subscription and time-based figures."""
 
 from __future__ import annotations
 
+from models.segments.catalog.sales import DAYS_SINCE_LAST_ORDER, LIVE_ORDERS_NOTE
 from models.segments.catalog.types import (
     AttributeSpec,
     Option,
@@ -169,7 +170,6 @@ CUSTOMER_NEWSLETTER: dict[str, AttributeSpec] = {
 _LAST_LOGIN = stat(LOGIN_STATS, "last_login_at")
 _LAST_ORDER = stat(ORDER_STATS, "last_order_at")
 _FIRST_ORDER = stat(ORDER_STATS, "first_order_at")
-_LIVE_NOTE = " Orders not canceled (closed ones count)."
 
 CUSTOMER_TIMEBASED: dict[str, AttributeSpec] = {
     "days_since_last_login": numeric_attribute(
@@ -177,32 +177,28 @@ CUSTOMER_TIMEBASED: dict[str, AttributeSpec] = {
         Term(DaysSince(_LAST_LOGIN)),
         "Calendar days (UTC); never logged in matches nothing.",
     ),
-    "days_since_last_order": numeric_attribute(
-        "Days Since Last Order",
-        Term(DaysSince(_LAST_ORDER)),
-        "Calendar days (UTC); never ordered matches nothing." + _LIVE_NOTE,
-    ),
+    "days_since_last_order": DAYS_SINCE_LAST_ORDER,
     "days_since_first_order": numeric_attribute(
         "Days Since First Order",
         Term(DaysSince(_FIRST_ORDER)),
-        "Calendar days (UTC); never ordered matches nothing." + _LIVE_NOTE,
+        "Calendar days (UTC); never ordered matches nothing." + LIVE_ORDERS_NOTE,
     ),
     "days_inactive": numeric_attribute(
         "Days Inactive",
         Term(DaysInactive(_REGISTERED, (_LAST_LOGIN, _LAST_ORDER))),
         "Calendar days (UTC) since the latest of registration, last login and last order."
-        + _LIVE_NOTE,
+        + LIVE_ORDERS_NOTE,
     ),
     "order_frequency_days": numeric_attribute(
         "Order Frequency (Days)",
         Term(OrderFrequency(_FIRST_ORDER, _LAST_ORDER, stat(ORDER_STATS, "order_count", zero=0))),
         "(last - first order) in calendar days / (orders - 1), not rounded;"
-        " fewer than two orders matches nothing." + _LIVE_NOTE,
+        " fewer than two orders matches nothing." + LIVE_ORDERS_NOTE,
     ),
     "days_without_purchase": numeric_attribute(
         "Days Without Purchase",
         Term(DaysSince(_LAST_ORDER, missing_is_infinite=True)),
         "Days since the last order; never ordered counts as infinitely many days"
-        " (matches >, >=, !=, !() only)." + _LIVE_NOTE,
+        " (matches >, >=, !=, !() only)." + LIVE_ORDERS_NOTE,
     ),
 }

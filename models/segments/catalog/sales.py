@@ -160,9 +160,17 @@ def _order_code(label: str, name: str, suggestions: Suggestions, nullable: bool)
 
 
 _ANY_ORDER = "Any one order, canceled ones included."
-_LIVE_NOTE = " Orders not canceled (closed ones count)."
+# Which orders the per-customer order statistics (ORDER_STATS) count.
+LIVE_ORDERS_NOTE = " Orders not canceled (closed ones count)."
 _LIVE_TOTAL = stat(ORDER_STATS, "amount_total", zero=0)
 _LIVE_COUNT = stat(ORDER_STATS, "order_count", zero=0)
+
+# Listed under order_attributes and customer_timebased alike, as Maho lists it.
+DAYS_SINCE_LAST_ORDER = numeric_attribute(
+    "Days Since Last Order",
+    Term(DaysSince(stat(ORDER_STATS, "last_order_at"))),
+    "Calendar days (UTC); never ordered matches nothing." + LIVE_ORDERS_NOTE,
+)
 
 ORDER_ATTRIBUTES: dict[str, AttributeSpec] = {
     "grand_total": _order_number("Grand Total", "grand_total"),
@@ -197,25 +205,21 @@ ORDER_ATTRIBUTES: dict[str, AttributeSpec] = {
     "coupon_code": string_attribute(
         "Coupon Code", Term(Text(column("o.coupon_code", nullable=True)), ORDERS), _ANY_ORDER
     ),
-    "days_since_last_order": numeric_attribute(
-        "Days Since Last Order",
-        Term(DaysSince(stat(ORDER_STATS, "last_order_at"))),
-        "Calendar days (UTC); never ordered matches nothing." + _LIVE_NOTE,
-    ),
+    "days_since_last_order": DAYS_SINCE_LAST_ORDER,
     "average_order_amount": numeric_attribute(
         "Average Order Amount",
         Term(Average(_LIVE_TOTAL, _LIVE_COUNT)),
-        "Exact average of grand totals, 0 without orders." + _LIVE_NOTE,
+        "Exact average of grand totals, 0 without orders." + LIVE_ORDERS_NOTE,
     ),
     "total_ordered_amount": numeric_attribute(
         "Total Ordered Amount",
         Term(Number(_LIVE_TOTAL)),
-        "Sum of grand totals, 0 without orders." + _LIVE_NOTE,
+        "Sum of grand totals, 0 without orders." + LIVE_ORDERS_NOTE,
     ),
     "number_of_orders": numeric_attribute(
         "Number of Orders",
         Term(Count(ORDER_STATS, "order_count")),
-        "0 without orders." + _LIVE_NOTE,
+        "0 without orders." + LIVE_ORDERS_NOTE,
     ),
 }
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-Dialect = Literal["sqlite", "postgres"]
+from models.db import Dialect
 
 TRUE_SQL = "1 = 1"
 FALSE_SQL = "1 = 0"

@@ -37,7 +37,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.segments.compiler import compile_members_query
 from models.segments.orm import Segment
 from models.segments.sql.refresh import REFRESH_LOCK_NAMESPACE
-from models.segments.validation import parse_conditions
+from models.segments.tree import EMPTY_ROOT_JSON
+from models.segments.validation import tree_from_json
 
 NOTHING = "SELECT NULL::integer AS customer_id, NULL::integer AS website_id WHERE FALSE"
 
@@ -122,7 +123,7 @@ def diff_statement(
     new_set = NOTHING
     if segment.is_active and segment.website_ids:
         compiled = compile_members_query(
-            parse_conditions(segment.conditions or {}, None),
+            tree_from_json(segment.conditions or EMPTY_ROOT_JSON),
             website_ids=list(segment.website_ids),
             group_ids=list(segment.customer_group_ids),
             now=now,

@@ -30,11 +30,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-Dialect = Literal["sqlite", "postgres"]
+from models.db import Dialect
 
 # First key of `pg_advisory_xact_lock(namespace, segment_id)`: keeps segment locks apart
 # from any other advisory locks taken on the same database.
