@@ -2,8 +2,9 @@
 
 Layout, one concept per module:
 
-- orm.py the tables; tree.py the validated condition tree; validation.py and values.py
-  check a tree as sent and read its values.
+- orm.py the tables; tree.py the validated condition tree and its stored JSON;
+  validation.py and values.py check a tree as sent and read its values, against the
+  store ids of references.py; errors.py the failures several services raise.
 - catalog/ the whitelist: types.py its shape, then one module per data source
   (customer.py, sales.py, products.py); catalog/__init__.py assembles CATALOG.
 - Orchestration modules (compiler.py, refresh.py, reevaluation.py) decide what runs in
