@@ -12,7 +12,7 @@ from cross_web import StarletteRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -23,7 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.context import get_current_context
 
-from gqlserver.auth import Authenticator, Identity
+from gqlserver.auth import Authenticator, Identity, unauthorized
 from gqlserver.exports import export_routes
 from gqlserver.extensions import schema_extensions
 from gqlserver.graphiql import graphiql_page, static_mount
@@ -31,10 +31,9 @@ from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
+from gqlserver.worker import start_inprocess_worker
 from resolvers.context import Context, L
-from tasks.broadcast import install_broadcast
-from tasks.inprocess import start_inprocess_worker
-from tasks.live import install_live_reevaluation
+from tasks.changed_customers import install_live_reevaluation
 from tasks.queue import create_queue
 
 logger = logging.getLogger("segmentql.app")
@@ -53,16 +52,6 @@ class ConnectionContext(Context):
         found = super().loader(factory)
         found.cache = False
         return found
-
-
-def unauthorized(token_given: bool) -> JSONResponse:
-    challenge = 'Bearer realm="segmentql"' + (', error="invalid_token"' if token_given else "")
-    message = "Invalid or revoked API token." if token_given else "Missing API token."
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": challenge},
-    )
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -169,12 +158,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
-        # Refreshes run here (the in-process worker) publish to subscribers; store changes
-        # made through the API queue a live re-evaluation of the changed customers.
-        stack.callback(install_broadcast(queue))
+        # Store changes made through the API queue a live re-evaluation of those customers.
         stack.callback(install_live_reevaluation(queue))
         if settings.redis_in_memory:
-            worker = await start_inprocess_worker(queue)
+            # The worker, with its event consumers, runs here (it publishes to subscribers).
+            worker = await start_inprocess_worker(queue, settings=settings)
             stack.push_async_callback(worker.close)
         await _announce_first_admin_token(settings)
         yield

@@ -29,7 +29,7 @@ def serve(host: str | None, port: int | None) -> None:
 @main.command()
 def worker() -> None:
     """Run the arq worker with its cron schedule."""
-    from tasks.worker import run_worker
+    from gqlserver.worker import run_worker
 
     run_worker()
 

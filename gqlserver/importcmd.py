@@ -10,7 +10,7 @@ from gqlserver.settings import get_settings
 from models.store.importer import import_ndjson
 from models.store.report import ImportReport, TypeCounts
 from models.store.targets import DELETE_TYPE
-from tasks.live import live_changes_for_import
+from tasks.changed_customers import live_changes_for_import
 
 
 def summary_lines(report: ImportReport) -> list[str]:

@@ -1,44 +1,46 @@
-"""Publish refresh outcomes and membership changes to Redis pub/sub for live subscriptions.
+"""The subscription broadcaster: the durable event consumer that publishes to Redis pub/sub.
 
 Channels (JSON messages), prefixed with the Redis database number because pub/sub,
 unlike keys, is shared by all databases of one server:
 - `segmentql:<db>:segments:<id>:membership`: one message per enter/exit event,
   `{segment_id, customer_id, website_id, change, at, event_id}`; a subscriber without
   a segment filter uses the pattern `segmentql:<db>:segments:*:membership`.
-- `segmentql:<db>:segments:<id>:refreshed`: one message per full refresh and per live
-  (restricted) re-evaluation that changed membership, after its membership messages,
+- `segmentql:<db>:segments:<id>:refreshed`: after the membership messages of the
+  events it handed over, and after a full refresh that changed nobody,
   `{segment_id, matched_count, entered_count, exited_count, refreshed_at, restricted,
-  membership_published}`; pattern
-  `segmentql:<db>:segments:*:refreshed` for all segments.
+  membership_published, last_event_id}`; pattern `segmentql:<db>:segments:*:refreshed`.
 
-Events are read back by id range in chunks, so memory stays flat whatever the
-refresh size. A refresh with more than `MAX_PUBLISHED_EVENTS` changes (typically the
-first refresh of a large segment) publishes no per-customer messages, only the
-refreshed message with `membership_published: false`: nobody watches a million
-websocket messages, and a client should re-read the members instead.
+It consumes events through its cursor (`models.segments.consumers`), so a refresh by
+any process reaches subscribers of every server, and a worker killed before
+publishing loses nothing: the next one publishes from the cursor. A crash between
+publishing and committing the cursor publishes that range again; messages carry
+`event_id` (`last_event_id`) so subscribers drop what they have already seen.
 
-The listener runs in every process that refreshes (server and worker). Installing it
-twice in one process (the in-process worker next to the server) still publishes once.
+Events are read in chunks, so memory stays flat whatever the refresh size. More than
+`MAX_PUBLISHED_EVENTS` changes at once (typically the first refresh of a large
+segment) publish no per-customer messages, only the refreshed message with
+`membership_published: false`: nobody watches a million websocket messages, and a
+client should re-read the members instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 import orjson
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.segments.events import on_segment_refreshed
-from models.segments.orm import MembershipChange, SegmentMembershipEvent
-
-if TYPE_CHECKING:
-    from models.segments.refresh import RefreshOutcome
+from models.segments.consumers import EventRange, count_changes, read_events
+from models.segments.events import RefreshOutcome
+from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
+from tasks.consumers import Consumer
 
 log = logging.getLogger(__name__)
 
+BROADCAST_CONSUMER = "subscription_broadcast"
 MAX_PUBLISHED_EVENTS = 10_000
-EVENT_CHUNK = 1000
 
 
 def channel_prefix(redis: Any) -> str:
@@ -56,24 +58,6 @@ def refreshed_channel(redis: Any, segment_id: int | str | None) -> str:
     return f"{channel_prefix(redis)}{'*' if segment_id is None else segment_id}:refreshed"
 
 
-async def _events(outcome: RefreshOutcome) -> AsyncIterator[list[SegmentMembershipEvent]]:
-    if outcome.first_event_id is None or outcome.last_event_id is None:
-        return
-    after = outcome.first_event_id - 1
-    while True:
-        chunk = (
-            await SegmentMembershipEvent.filter(
-                segment_id=outcome.segment_id, id__gt=after, id__lte=outcome.last_event_id
-            )
-            .order_by("id")
-            .limit(EVENT_CHUNK)
-        )
-        if not chunk:
-            return
-        yield chunk
-        after = chunk[-1].id
-
-
 def membership_message(event: SegmentMembershipEvent) -> bytes:
     return orjson.dumps(
         {
@@ -87,64 +71,82 @@ def membership_message(event: SegmentMembershipEvent) -> bytes:
     )
 
 
-def refreshed_message(outcome: RefreshOutcome, *, membership_published: bool) -> bytes:
+def refreshed_message(
+    *,
+    segment_id: int,
+    matched_count: int,
+    entered_count: int,
+    exited_count: int,
+    refreshed_at: datetime,
+    restricted: bool,
+    membership_published: bool,
+    last_event_id: int | None,
+) -> bytes:
     return orjson.dumps(
         {
-            "segment_id": outcome.segment_id,
-            "matched_count": outcome.matched_count,
-            "entered_count": outcome.entered_count,
-            "exited_count": outcome.exited_count,
-            "refreshed_at": outcome.refreshed_at.isoformat(),
-            "restricted": outcome.restricted,
+            "segment_id": segment_id,
+            "matched_count": matched_count,
+            "entered_count": entered_count,
+            "exited_count": exited_count,
+            "refreshed_at": refreshed_at.isoformat(),
+            "restricted": restricted,
             "membership_published": membership_published,
+            "last_event_id": last_event_id,
         }
     )
 
 
-async def publish_outcome(redis: Any, outcome: RefreshOutcome) -> None:
-    """Publish the outcome's membership changes, then the outcome itself."""
-    changes = outcome.entered_count + outcome.exited_count
-    publish_membership = changes <= MAX_PUBLISHED_EVENTS
-    if publish_membership:
-        channel = membership_channel(redis, outcome.segment_id)
-        async for chunk in _events(outcome):
-            async with redis.pipeline(transaction=False) as pipe:
-                for event in chunk:
-                    pipe.publish(channel, membership_message(event))
-                await pipe.execute()
-    if not outcome.restricted or changes:
-        await redis.publish(
-            refreshed_channel(redis, outcome.segment_id),
-            refreshed_message(outcome, membership_published=publish_membership),
+class Broadcaster(Consumer):
+    """Publishes every membership event, then a refreshed summary, through `redis`."""
+
+    name = BROADCAST_CONSUMER
+
+    def __init__(self, redis: Any) -> None:
+        self.redis = redis
+
+    async def consume(self, conn: BaseDBAsyncClient, events: EventRange) -> None:
+        counts = await count_changes(conn, events)
+        publish_membership = sum(counts.values()) <= MAX_PUBLISHED_EVENTS
+        if publish_membership:
+            channel = membership_channel(self.redis, events.segment_id)
+            async for chunk in read_events(conn, events):
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for event in chunk:
+                        pipe.publish(channel, membership_message(event))
+                    await pipe.execute()
+        last = await SegmentMembershipEvent.get(id=events.last_id, using_db=conn)
+        segment = await Segment.get_or_none(id=events.segment_id, using_db=conn)
+        if segment is None:
+            return
+        await self.redis.publish(
+            refreshed_channel(self.redis, events.segment_id),
+            refreshed_message(
+                segment_id=events.segment_id,
+                matched_count=segment.matched_customers_count,
+                entered_count=counts[MembershipChange.ENTERED],
+                exited_count=counts[MembershipChange.EXITED],
+                refreshed_at=last.occurred_at,
+                # A full refresh stamps the segment with the time its events carry.
+                restricted=segment.last_refresh_at != last.occurred_at,
+                membership_published=publish_membership,
+                last_event_id=events.last_id,
+            ),
         )
 
-
-_clients: list[Any] = []
-_registered = False
-
-
-async def _publish(outcome: RefreshOutcome) -> None:
-    if not _clients:
-        return
-    try:
-        await publish_outcome(_clients[-1], outcome)
-    except Exception:
-        # The refresh is committed; a lost live message must not turn it into an error.
-        log.exception("could not publish the refresh of segment %s", outcome.segment_id)
-
-
-def install_broadcast(redis: Any) -> Callable[[], None]:
-    """Publish every refresh of this process through `redis`; returns the uninstaller."""
-    global _registered
-    if not _registered:
-        on_segment_refreshed(_publish)
-        _registered = True
-    _clients.append(redis)
-
-    def uninstall() -> None:
-        for index in range(len(_clients) - 1, -1, -1):
-            if _clients[index] is redis:
-                del _clients[index]
-                return
-
-    return uninstall
+    async def after_refresh(self, outcome: RefreshOutcome, consumed: EventRange | None) -> None:
+        """A full refresh that changed nobody still tells subscribers it ran."""
+        if outcome.restricted or outcome.first_event_id is not None:
+            return
+        await self.redis.publish(
+            refreshed_channel(self.redis, outcome.segment_id),
+            refreshed_message(
+                segment_id=outcome.segment_id,
+                matched_count=outcome.matched_count,
+                entered_count=0,
+                exited_count=0,
+                refreshed_at=outcome.refreshed_at,
+                restricted=False,
+                membership_published=True,
+                last_event_id=None,
+            ),
+        )

@@ -2,6 +2,7 @@
 
 Jobs run at least once (a killed worker's job is run again), so each must be idempotent.
 Wrap a function in `arq.worker.func(...)` for its own timeout, retries or result lifetime.
+Cron schedules come from the settings the worker was started with, never from import time.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 from arq.cron import CronJob
 from arq.worker import Function
 
-from tasks.live import LIVE_CRON_JOBS, LIVE_FUNCTIONS
+from tasks.changed_customers import LIVE_CRON_JOBS, LIVE_FUNCTIONS
 from tasks.maintenance import ping
-from tasks.segments import SEGMENT_CRON_JOBS, SEGMENT_FUNCTIONS
+from tasks.segments import SEGMENT_FUNCTIONS, auto_refresh_cron_jobs
+from tasks.settings import TaskSettings
 
 FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
     ping,
@@ -22,4 +24,7 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
     *SEGMENT_FUNCTIONS,
 ]
 
-CRON_JOBS: list[CronJob] = [*LIVE_CRON_JOBS, *SEGMENT_CRON_JOBS]
+
+def cron_jobs(settings: TaskSettings) -> list[CronJob]:
+    """The cron jobs for these settings; raises ValueError for an invalid schedule."""
+    return [*LIVE_CRON_JOBS, *auto_refresh_cron_jobs(settings.refresh_cron)]

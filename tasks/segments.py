@@ -14,7 +14,6 @@ Both jobs are idempotent: running a refresh twice records no events the second t
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,11 +21,12 @@ from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
 from arq.cron import CronJob, cron
 from arq.jobs import Job, JobStatus
+from arq.worker import Function, func
 from croniter import croniter
 
-from gqlserver.settings import get_settings
 from models.errors import DomainError
 from models.segments import refresh as segment_refresh
+from tasks.settings import TaskSettings
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def enqueue_refresh(queue: ArqRedis, segment_id: int) -> Job:
     return existing  # other callers won every race: theirs is the fresh job
 
 
-async def refresh_segment(ctx: dict[str, Any], segment_id: int) -> dict[str, Any]:
+async def run_refresh_job(ctx: dict[str, Any], segment_id: int) -> dict[str, Any]:
     """arq job: refresh one segment; a deleted segment is nothing to do, a failure fails the job."""
     try:
         outcome = await segment_refresh.refresh_segment(int(segment_id))
@@ -83,7 +83,7 @@ def due_max_age(max_age_hours: float) -> timedelta:
 
 async def auto_refresh_segments(ctx: dict[str, Any]) -> dict[str, Any]:
     """arq cron: queue a refresh of every active auto-mode segment that is due."""
-    settings = ctx["settings"]
+    settings: TaskSettings = ctx["settings"]
     queue: ArqRedis = ctx["redis"]
     due = await segment_refresh.segment_ids_due_for_auto_refresh(
         datetime.now(UTC), due_max_age(settings.refresh_max_age_hours)
@@ -125,5 +125,5 @@ def auto_refresh_cron_jobs(expression: str) -> list[CronJob]:
     ]
 
 
-SEGMENT_FUNCTIONS: list[Callable[..., Awaitable[Any]]] = [refresh_segment]
-SEGMENT_CRON_JOBS: list[CronJob] = auto_refresh_cron_jobs(get_settings().refresh_cron)
+# Registered under REFRESH_JOB, the name queued jobs carry.
+SEGMENT_FUNCTIONS: list[Function] = [func(run_refresh_job, name=REFRESH_JOB)]

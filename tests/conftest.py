@@ -187,7 +187,7 @@ def run_burst_worker() -> Callable[..., Awaitable[int]]:
     Jobs read `settings` (default: get_settings()) as `ctx["settings"]` and use the database of
     the `db` fixture. Pass the `arq_queue` fixture, or the `redis_url` fixture's URL.
     """
-    from tasks.inprocess import run_pending_jobs
+    from gqlserver.worker import run_pending_jobs
     from tasks.queue import create_queue
 
     async def run(queue_or_url: Any, *, settings: Any = None) -> int:

@@ -1,9 +1,13 @@
-"""What a refresh tells the rest of the system: listeners after commit, and the event history.
+"""What a refresh tells the rest of the system: the event history, and wake-up hints.
 
-Listeners run after the refresh committed, in registration order. A listener that
-raises is logged and the others still run: the refresh itself has already happened,
-and the recorded events stay in `segment_membership_event`, where a consumer that
-must not miss a change reads them by id (the outcome names the id range).
+Every enter and exit is a row of `segment_membership_event`, written in the refresh's
+own transaction. Consumers that must act on each of them exactly once read them
+through their cursors (`models.segments.consumers`), from any process.
+
+The in-process listeners here are only hints: they run after a refresh committed, in
+the process that refreshed, so that a consumer running there can act at once instead
+of at its next poll. A crash before or during a listener loses nothing, and a listener
+that raises is logged while the others still run.
 """
 
 from __future__ import annotations
@@ -12,24 +16,35 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from models.pagination import Page, decode_cursor, encode_cursor, page_from_rows, page_size
 from models.segments.orm import MembershipChange, SegmentMembershipEvent
 
-if TYPE_CHECKING:
-    from models.segments.refresh import RefreshOutcome
-
 log = logging.getLogger(__name__)
 
-RefreshListener = Callable[["RefreshOutcome"], Awaitable[None]]
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What one committed refresh changed; events of this refresh have ids first..last."""
+
+    segment_id: int
+    matched_count: int
+    entered_count: int
+    exited_count: int
+    refreshed_at: datetime
+    first_event_id: int | None
+    last_event_id: int | None
+    restricted: bool
+
+
+RefreshListener = Callable[[RefreshOutcome], Awaitable[None]]
 EVENT_CURSOR = "membership_event"
 
 _listeners: list[RefreshListener] = []
 
 
 def on_segment_refreshed(listener: RefreshListener) -> Callable[[], None]:
-    """Call `listener` after every committed refresh; returns a function that unregisters it."""
+    """Hint `listener` after every committed refresh of this process; returns its remover."""
     _listeners.append(listener)
 
     def remove() -> None:

@@ -96,3 +96,40 @@ class SegmentMembershipEvent(Model):
         table = "segment_membership_event"
         # History pages are keyset-ordered by id, per segment or per customer.
         indexes = (("segment_id", "id"), ("customer_id", "segment_id"))
+
+
+class EventConsumer(Model):
+    """A named reader of membership events (the subscription broadcaster, email scheduling).
+
+    `start_after_event_id` is the newest event when the consumer was first registered:
+    segments it has no cursor for yet are read from there, so a consumer added to a
+    running installation acts on what happens from then on, not on years of history.
+    """
+
+    name = fields.CharField(primary_key=True, max_length=64)
+    start_after_event_id = fields.BigIntField()
+    registered_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_consumer"
+
+
+class SegmentEventCursor(Model):
+    """How far one consumer has acted on one segment's events (the last event id it handled).
+
+    Per segment rather than global: refreshes of different segments commit out of id
+    order, but every writer of one segment's events holds that segment's lock, so a
+    segment's events become visible in id order and a cursor never skips one.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    consumer = fields.CharField(max_length=64)
+    segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
+        "models.Segment", related_name="event_cursors", on_delete=fields.CASCADE
+    )
+    last_event_id = fields.BigIntField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "segment_event_cursor"
+        unique_together = (("consumer", "segment_id"),)

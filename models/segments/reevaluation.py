@@ -32,6 +32,15 @@ RESTRICTED_CHUNK = 1000
 FULL_REFRESH_THRESHOLD = 20_000
 
 
+def needs_full_refresh(changed_count: int) -> bool:
+    """Whether so many customers changed that refreshing the live segments in full is cheaper.
+
+    The one place this rule lives: the worker's pending set and an import's collected ids
+    ask it too, to stop growing once the answer is yes.
+    """
+    return changed_count > FULL_REFRESH_THRESHOLD
+
+
 async def live_segment_ids() -> list[int]:
     """Active auto-mode segments that have been refreshed before, highest priority first."""
     ids = (
@@ -62,7 +71,7 @@ async def reevaluate_customers(
     if not ids:
         return []
     now = now or datetime.now(UTC)
-    if len(ids) > FULL_REFRESH_THRESHOLD:
+    if needs_full_refresh(len(ids)):
         return await refresh_live_segments(now=now)
     segment_ids = await live_segment_ids()
     if not segment_ids:

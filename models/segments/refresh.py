@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -28,7 +27,7 @@ from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode, FieldError
 from models.segments.compiler import compile_members_query
 from models.segments.errors import segment_not_found
-from models.segments.events import notify_segment_refreshed
+from models.segments.events import RefreshOutcome, notify_segment_refreshed
 from models.segments.orm import RefreshMode, RefreshStatus, Segment
 from models.segments.sql.refresh import (
     analyze_members_if_stale,
@@ -47,20 +46,6 @@ from models.segments.validation import tree_from_json
 log = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class RefreshOutcome:
-    """What one committed refresh changed; events of this refresh have ids first..last."""
-
-    segment_id: int
-    matched_count: int
-    entered_count: int
-    exited_count: int
-    refreshed_at: datetime
-    first_event_id: int | None
-    last_event_id: int | None
-    restricted: bool
 
 
 class RefreshFailed(DomainError):

@@ -45,6 +45,12 @@ class SubscriptionClient:
         assert "errors" not in message["payload"], message["payload"]
         return message["payload"]["data"]
 
+    async def quiet(self, op_id: str, within: float) -> None:
+        """Assert that nothing (more) arrives for an operation during `within` seconds."""
+        await asyncio.sleep(within)
+        inbox = self._inbox[op_id]
+        assert inbox.empty(), f"unexpected message for {op_id!r}: {inbox.get_nowait()}"
+
     async def error(self, op_id: str, within: float) -> list[dict[str, Any]]:
         message = await asyncio.wait_for(self._inbox[op_id].get(), within)
         if message["type"] == "next":

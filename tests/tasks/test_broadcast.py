@@ -1,4 +1,5 @@
-"""Refresh outcomes and membership changes published to Redis pub/sub."""
+"""The subscription broadcaster: membership changes and refreshes published to Redis pub/sub
+through its durable event cursor."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 
-from models.segments.orm import Segment
+from models.segments import consumers
+from models.segments.consumers import consume_segment
+from models.segments.orm import Segment, SegmentEventCursor
 from models.segments.refresh import refresh_segment
 from models.store.customers import Customer
 from tasks import broadcast
-from tasks.broadcast import install_broadcast, membership_channel, refreshed_channel
+from tasks.broadcast import Broadcaster, membership_channel, refreshed_channel
+from tasks.consumers import ConsumerRunner
 from tests.segments.segment_rows import customers_named, firstname_is
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -30,13 +34,20 @@ def redis(arq_queue: Redis) -> Redis:
     return arq_queue
 
 
+async def running_broadcaster(redis: Any) -> ConsumerRunner:
+    """A broadcaster acting on hints; its poll waits long enough to stay out of the way."""
+    runner = ConsumerRunner([Broadcaster(redis)], poll_seconds=3600)
+    await runner.start()
+    return runner
+
+
 @pytest_asyncio.fixture
-async def published(redis: Redis) -> AsyncIterator[None]:
-    uninstall = install_broadcast(redis)
+async def published(redis: Redis) -> AsyncIterator[ConsumerRunner]:
+    runner = await running_broadcaster(redis)
     try:
-        yield
+        yield runner
     finally:
-        uninstall()
+        await runner.stop()
 
 
 class Listener:
@@ -109,6 +120,7 @@ async def test_a_refresh_publishes_each_change_then_the_outcome(db, redis, publi
         "refreshed_at": T0.isoformat(),
         "restricted": False,
         "membership_published": True,
+        "last_event_id": outcome.last_event_id,
     }
 
 
@@ -128,7 +140,7 @@ async def test_pattern_subscribers_see_every_segment(db, redis, published):
 
 
 async def test_events_are_read_in_chunks_in_id_order(db, redis, published, monkeypatch):
-    monkeypatch.setattr(broadcast, "EVENT_CHUNK", 2)
+    monkeypatch.setattr(consumers, "READ_CHUNK", 2)
     await customers_named({cid: "Ann" for cid in range(1, 6)})
     segment = await _segment()
 
@@ -177,24 +189,26 @@ async def test_live_re_evaluation_publishes_only_when_something_changed(db, redi
     assert found[1][1]["matched_count"] == 2
 
 
-async def test_installed_twice_in_one_process_publishes_once(db, redis, published):
+async def test_two_broadcasters_publish_each_event_once(db, redis, published):
     await customers_named({1: "Ann"})
     segment = await _segment()
-    uninstall_again = install_broadcast(redis)
+    second = await running_broadcaster(redis)
     try:
         async with Listener(redis, membership_channel(redis, segment.id)) as listener:
             await refresh_segment(segment.id, now=T0)
+            await second.poll_once()
+            await published.poll_once()
             found = await listener.received(membership_channel(redis, segment.id))
     finally:
-        uninstall_again()
+        await second.stop()
 
     assert [_membership(p) for _, p in found] == [(segment.id, 1, "entered")]
 
 
-async def test_nothing_is_published_once_uninstalled(db, redis):
+async def test_nothing_is_published_once_stopped(db, redis):
     await customers_named({1: "Ann"})
     segment = await _segment()
-    install_broadcast(redis)()
+    await (await running_broadcaster(redis)).stop()
 
     async with Listener(redis, membership_channel(redis, segment.id)) as listener:
         await refresh_segment(segment.id, now=T0)
@@ -203,26 +217,54 @@ async def test_nothing_is_published_once_uninstalled(db, redis):
     assert found == []
 
 
-async def test_a_publishing_failure_does_not_fail_the_refresh(db):
-    class DownRedis:
-        connection_pool = type("Pool", (), {"connection_kwargs": {"db": 0}})()
+class DownRedis:
+    connection_pool = type("Pool", (), {"connection_kwargs": {"db": 15}})()
 
-        def pipeline(self, **_: object) -> Any:
-            raise ConnectionError("redis is down")
+    def pipeline(self, **_: object) -> Any:
+        raise ConnectionError("redis is down")
 
-        async def publish(self, *_: object) -> int:
-            raise ConnectionError("redis is down")
+    async def publish(self, *_: object) -> int:
+        raise ConnectionError("redis is down")
 
-    await customers_named({1: "Ann"})
+
+async def test_events_a_failed_publish_left_behind_are_published_by_the_next_poll(db, redis):
+    await customers_named({1: "Ann", 2: "Ann"})
     segment = await _segment()
-    uninstall = install_broadcast(DownRedis())
+    failing = await running_broadcaster(DownRedis())
     try:
         outcome = await refresh_segment(segment.id, now=T0)
     finally:
-        uninstall()
+        await failing.stop()
+    # The refresh stands; the broadcaster's cursor rolled back with its failed publish.
+    assert outcome.entered_count == 2
+    assert (await Segment.get(id=segment.id)).matched_customers_count == 2
+    assert await SegmentEventCursor.filter(segment_id=segment.id).count() == 0
 
-    assert outcome.entered_count == 1
-    assert (await Segment.get(id=segment.id)).matched_customers_count == 1
+    channel = membership_channel(redis, segment.id)
+    async with Listener(redis, channel) as listener:
+        runner = await running_broadcaster(redis)
+        await runner.poll_once()
+        await runner.stop()
+        found = await listener.received(channel)
+
+    assert sorted(_membership(p) for _, p in found) == [
+        (segment.id, 1, "entered"),
+        (segment.id, 2, "entered"),
+    ]
+    cursor = await SegmentEventCursor.get(consumer=Broadcaster.name, segment_id=segment.id)
+    assert cursor.last_event_id == outcome.last_event_id
+
+
+async def test_a_broadcaster_registered_later_starts_after_the_history(db, redis):
+    await customers_named({1: "Ann"})
+    segment = await _segment()
+    await refresh_segment(segment.id, now=T0)  # before any broadcaster existed
+
+    runner = await running_broadcaster(redis)
+    try:
+        assert await consume_segment(runner.consumers[0], segment.id) is None
+    finally:
+        await runner.stop()
 
 
 def test_channels_carry_the_redis_database_number():

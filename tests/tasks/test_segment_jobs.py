@@ -6,15 +6,16 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from arq.worker import FailedJobs
+from arq.worker import FailedJobs, Function
 
+from gqlserver.settings import Settings
 from models.segments import refresh as refresh_module
 from models.segments.compiler import CompiledQuery
 from models.segments.orm import RefreshMode, RefreshStatus, Segment, SegmentMembershipEvent
 from models.segments.refresh import segment_ids_due_for_auto_refresh
 from models.segments.service import create_segment
 from tasks.codec import JobFailed
-from tasks.registry import CRON_JOBS, FUNCTIONS
+from tasks.registry import FUNCTIONS, cron_jobs
 from tasks.segments import (
     AUTO_REFRESH_CRON_NAME,
     auto_refresh_cron_jobs,
@@ -22,7 +23,7 @@ from tasks.segments import (
     cron_schedule,
     due_max_age,
     enqueue_refresh,
-    refresh_segment,
+    run_refresh_job,
 )
 from tests.segments.segment_rows import customer, member_ids, reference_rows, segment_data
 
@@ -114,7 +115,7 @@ async def test_a_failed_refresh_fails_the_job_and_the_segment_tells_why(
 
 
 async def test_a_job_for_a_deleted_segment_has_nothing_to_do(db):
-    assert await refresh_segment({}, 404) == {"segment_id": 404, "status": "not_found"}
+    assert await run_refresh_job({}, 404) == {"segment_id": 404, "status": "not_found"}
 
 
 async def _aged(name: str, *, age: timedelta | None, **fields) -> int:
@@ -215,5 +216,6 @@ def test_the_auto_refresh_cron_fires_at_the_configured_times():
 
 
 def test_refresh_job_and_cron_are_registered():
-    assert refresh_segment in FUNCTIONS
-    assert AUTO_REFRESH_CRON_NAME in [job.name for job in CRON_JOBS]
+    registered = [f for f in FUNCTIONS if isinstance(f, Function) and f.name == "refresh_segment"]
+    assert [f.coroutine for f in registered] == [run_refresh_job]
+    assert AUTO_REFRESH_CRON_NAME in [job.name for job in cron_jobs(Settings())]

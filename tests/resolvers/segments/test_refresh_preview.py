@@ -8,9 +8,9 @@ import pytest
 from arq.constants import job_key_prefix, result_key_prefix
 from arq.worker import FailedJobs
 
+from gqlserver.worker import run_pending_jobs
 from models.segments.orm import RefreshStatus, Segment, SegmentMember
 from models.store.customers import Customer
-from tasks.inprocess import run_pending_jobs
 from tasks.segments import refresh_job_id
 from tests.graphql_client import make_settings
 from tests.resolvers.segments.conftest import FEMALE, Api, segment_count

@@ -11,13 +11,13 @@ from arq import ArqRedis
 from arq.constants import default_queue_name, job_key_prefix
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from gqlserver.worker import run_pending_jobs
 from models.segments import reevaluation as domain_live
 from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
 from models.segments.refresh import refresh_segment
 from models.store.changes import notify_customers_changed
 from models.store.customers import Customer
-from tasks import live
-from tasks.inprocess import run_pending_jobs
+from tasks import changed_customers as live
 from tests.segments.segment_rows import customers_named, firstname_is, member_ids
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ async def test_no_ids_queue_nothing(arq_queue):
 
 
 async def test_too_many_pending_ids_collapse_to_one_marker(arq_queue, monkeypatch):
-    monkeypatch.setattr(live, "FULL_REFRESH_THRESHOLD", 3)
+    monkeypatch.setattr(domain_live, "FULL_REFRESH_THRESHOLD", 3)
     await live.enqueue_reevaluation(arq_queue, {1, 2}, clock=at(0))
     await live.enqueue_reevaluation(arq_queue, {3, 4}, clock=at(0))
 
@@ -198,7 +198,6 @@ async def test_a_memory_import_re_evaluates_inline_at_the_end(db):
 
 async def test_a_huge_memory_import_fully_refreshes(db, monkeypatch):
     monkeypatch.setattr(domain_live, "FULL_REFRESH_THRESHOLD", 1)
-    monkeypatch.setattr(live, "FULL_REFRESH_THRESHOLD", 1)
     segment = await _store_and_segment({1: "Bob", 2: "Bob", 3: "Bob"})
     await Customer.filter(id__in=[1, 2, 3]).update(firstname="Ann")
 
@@ -209,11 +208,13 @@ async def test_a_huge_memory_import_fully_refreshes(db, monkeypatch):
 
 
 def test_the_worker_registers_the_job_and_the_sweep():
-    from tasks.registry import CRON_JOBS, FUNCTIONS
+    from gqlserver.settings import Settings
+    from tasks.registry import FUNCTIONS, cron_jobs
 
+    crons = cron_jobs(Settings())
     assert live.reevaluate_changed_customers.__name__ == live.JOB_NAME
     assert live.reevaluate_changed_customers in FUNCTIONS
-    assert [c.coroutine for c in CRON_JOBS if c.coroutine is live.sweep_live_reevaluation] == [
+    assert [c.coroutine for c in crons if c.coroutine is live.sweep_live_reevaluation] == [
         live.sweep_live_reevaluation
     ]
 

@@ -1,4 +1,5 @@
-"""The worker runs enqueued jobs on real Redis and on the in-process memory queue."""
+"""The worker runs enqueued jobs on real Redis and on the in-process memory queue, both started
+through the same `on_startup`."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ import pytest
 from arq.cron import cron
 from arq.worker import FailedJobs, create_worker
 
+from gqlserver import worker as worker_wiring
+from gqlserver.settings import Settings
+from gqlserver.worker import start_inprocess_worker, worker_options
 from tasks.codec import JobFailed
-from tasks.inprocess import start_inprocess_worker
+from tasks.consumers import ConsumerRunner
 from tasks.queue import create_queue
-from tasks.registry import CRON_JOBS, FUNCTIONS
-from tasks.worker import WorkerSettings
+from tasks.registry import FUNCTIONS, cron_jobs
 
 
 async def test_burst_worker_runs_a_job_and_its_result_is_readable(db, arq_queue, run_burst_worker):
@@ -45,7 +48,7 @@ async def boom(ctx, reason: str) -> None:
 
 
 async def test_a_failed_job_reports_its_error(db, arq_queue, run_burst_worker, monkeypatch):
-    monkeypatch.setattr(WorkerSettings, "functions", [*FUNCTIONS, boom])
+    monkeypatch.setattr(worker_wiring, "FUNCTIONS", [*FUNCTIONS, boom])
     job = await arq_queue.enqueue_job("boom", "no such segment")
 
     with pytest.raises(FailedJobs):
@@ -79,20 +82,54 @@ async def test_memory_queue_runs_jobs_in_process(db):
 
 
 def test_every_registered_cron_job_is_scheduled_by_the_worker():
-    worker = create_worker(WorkerSettings, redis_settings=None, handle_signals=False)  # type: ignore[arg-type]
+    settings = Settings()
+    options = worker_options(settings)
+    worker = create_worker(options, redis_settings=None, handle_signals=False)  # type: ignore[arg-type]
 
-    assert [job.name for job in worker.cron_jobs] == [job.name for job in CRON_JOBS]
-    assert {job.name for job in CRON_JOBS} <= set(worker.functions)
-    assert {getattr(f, "__qualname__", None) for f in FUNCTIONS} <= set(worker.functions)
+    expected = [job.name for job in cron_jobs(settings)]
+    assert [job.name for job in worker.cron_jobs] == expected
+    assert set(expected) <= set(worker.functions)
+    assert {getattr(f, "__qualname__", getattr(f, "name", None)) for f in FUNCTIONS} <= set(
+        worker.functions
+    )
 
 
-async def test_a_cron_job_runs_in_the_in_process_worker(monkeypatch):
+def test_cron_schedules_come_from_the_settings_passed_in():
+    crons = cron_jobs(Settings(SEGMENTQL_REFRESH_CRON="15 3 * * 1"))  # type: ignore[call-arg]
+
+    refresh = [job for job in crons if job.name == "auto_refresh_segments"]
+    assert [(job.minute, job.hour, job.weekday) for job in refresh] == [({15}, {3}, {0})]
+
+
+async def test_the_in_process_worker_starts_through_on_startup(db):
+    queue = await create_queue("memory://")
+    await queue.flushdb()
+    worker = await start_inprocess_worker(queue)
+    try:
+        for _ in range(200):
+            if "consumers" in worker.worker.ctx:
+                break
+            await asyncio.sleep(0.01)
+        consumers = worker.worker.ctx.get("consumers")
+        assert isinstance(consumers, ConsumerRunner)
+        assert [c.name for c in consumers.consumers] == ["subscription_broadcast"]
+    finally:
+        await worker.close()
+        await queue.flushdb()
+        await queue.aclose()
+
+    assert "consumers" not in worker.worker.ctx  # on_shutdown stopped them
+
+
+async def test_a_cron_job_runs_in_the_in_process_worker(db, monkeypatch):
     ticked = asyncio.Event()
 
     async def tick(ctx) -> None:
         ticked.set()
 
-    monkeypatch.setattr(WorkerSettings, "cron_jobs", [cron(tick, run_at_startup=True)])
+    monkeypatch.setattr(
+        worker_wiring, "cron_jobs", lambda settings: [cron(tick, run_at_startup=True)]
+    )
     queue = await create_queue("memory://")
     await queue.flushdb()
     worker = await start_inprocess_worker(queue)
@@ -144,3 +181,30 @@ async def test_worker_command_fails_clearly_on_an_unreachable_database(redis_url
 
     assert done.returncode == 1
     assert "DATABASE_URL is not reachable" in done.stderr
+
+
+def test_worker_command_names_an_invalid_cron_schedule(redis_url, tmp_path):
+    env = {"REDIS_URL": redis_url, "SEGMENTQL_REFRESH_CRON": "every day"}
+
+    done = run_worker_command(env, tmp_path)
+
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "segmentql worker: SEGMENTQL_REFRESH_CRON: not a 5-field cron expression: "
+        "'every day' (e.g. '0 5 * * *')"
+    )
+
+
+def test_export_schema_does_not_read_the_worker_settings(tmp_path):
+    done = subprocess.run(
+        [SEGMENTQL, "export-schema"],
+        env={**os.environ, "SEGMENTQL_REFRESH_CRON": "every day"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    schema = Path(__file__).resolve().parents[2] / "schema.graphql"
+    assert done.stdout == schema.read_text()

@@ -11,7 +11,7 @@ set are picked up by the sweep). A job that failed leaves its set behind; the sw
 cron (every minute) puts those ids back and schedules a job, so a change is never
 lost, only delayed.
 
-Past `FULL_REFRESH_THRESHOLD` pending ids the set is replaced by one `ALL` marker (a
+Once `needs_full_refresh` says so for the pending ids, the set is replaced by one `ALL` marker (a
 bulk import): the job then fully refreshes the live segments instead, and Redis
 memory stays bounded.
 
@@ -34,7 +34,7 @@ from arq.cron import CronJob, cron
 from redis.exceptions import RedisError, ResponseError
 
 from models.segments.reevaluation import (
-    FULL_REFRESH_THRESHOLD,
+    needs_full_refresh,
     reevaluate_customers,
     refresh_live_segments,
 )
@@ -75,7 +75,7 @@ async def enqueue_reevaluation(
             pipe.sadd(PENDING_KEY, *ids[start : start + _SADD_CHUNK])
         pipe.scard(PENDING_KEY)
         pending = (await pipe.execute())[-1]
-    if pending > FULL_REFRESH_THRESHOLD:
+    if needs_full_refresh(pending):
         async with queue.pipeline(transaction=True) as pipe:
             pipe.delete(PENDING_KEY)
             pipe.sadd(PENDING_KEY, ALL)
@@ -193,7 +193,7 @@ async def live_changes_for_import(redis_url: str) -> AsyncIterator[None]:
         if everyone:
             return
         changed.update(customer_ids)
-        if len(changed) > FULL_REFRESH_THRESHOLD:
+        if needs_full_refresh(len(changed)):
             everyone = True
             changed.clear()
 

@@ -1,0 +1,191 @@
+"""The arq worker's process wiring: one startup path for `segmentql worker` and the in-process one.
+
+Both kinds start through `on_startup`, so what it prepares (the database, the event
+consumers, and whatever later domains add) exists in each. The separate worker opens
+Tortoise on DATABASE_URL in its main task (every job task inherits that context) and
+refuses to take jobs on an unreachable or unmigrated database; the in-process worker
+(`REDIS_URL=memory://`, inside `serve`) and burst runs use the Tortoise context of the
+task that starts them. The worker never changes the schema: `migrate` or `serve` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aerich.models import Aerich
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker, create_worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from tortoise.context import TortoiseContext, get_current_context
+from tortoise.exceptions import OperationalError
+
+from gqlserver.db import APP_LABEL, tortoise_config
+from gqlserver.migrate import migration_names, url_dialect
+from gqlserver.settings import Settings, get_settings
+from tasks.broadcast import Broadcaster
+from tasks.codec import deserialize, serialize
+from tasks.consumers import ConsumerRunner
+from tasks.registry import FUNCTIONS, cron_jobs
+
+logger = logging.getLogger("segmentql.worker")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The worker cannot run jobs without its database."""
+
+
+async def _open_database(ctx: dict[str, Any], database_url: str) -> None:
+    context = TortoiseContext()
+    # Entered for good in this task: jobs are tasks created from it and inherit the context.
+    context.__enter__()
+    await context.init(config=tortoise_config(database_url))
+    ctx["tortoise"] = context
+    try:
+        await context.db().execute_query("SELECT 1")
+    except Exception as exc:
+        raise DatabaseUnavailable(f"DATABASE_URL is not reachable: {exc}") from exc
+    try:
+        applied = set(await Aerich.filter(app=APP_LABEL).values_list("version", flat=True))
+    except OperationalError:
+        applied = set()
+    missing = [name for name in migration_names(url_dialect(database_url)) if name not in applied]
+    if missing:
+        raise DatabaseUnavailable(
+            f"the database lacks {len(missing)} migration(s) ({', '.join(missing)}): "
+            "run `segmentql migrate` first"
+        )
+
+
+async def on_startup(ctx: dict[str, Any]) -> None:
+    """Open the database unless the caller's is in use, then start the event consumers."""
+    settings: Settings = ctx["settings"]
+    active = get_current_context()
+    if active is None or not active.inited:
+        await _open_database(ctx, settings.database_url)
+    # Refreshes run by any process reach the subscribers of every server process.
+    consumers = ConsumerRunner([Broadcaster(ctx["redis"])])
+    await consumers.start()
+    ctx["consumers"] = consumers
+
+
+async def on_shutdown(ctx: dict[str, Any]) -> None:
+    consumers: ConsumerRunner | None = ctx.pop("consumers", None)
+    if consumers is not None:
+        await consumers.stop()
+    context: TortoiseContext | None = ctx.pop("tortoise", None)
+    if context is not None:
+        await context.close_connections()
+
+
+def worker_options(settings: Settings) -> dict[str, Any]:
+    """arq Worker arguments shared by every worker; whoever runs one adds its Redis."""
+    return {
+        "functions": FUNCTIONS,
+        "cron_jobs": cron_jobs(settings),
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "job_serializer": serialize,
+        "job_deserializer": deserialize,
+        "max_jobs": 8,
+        "job_timeout": 900,
+        # `wait: true` callers and job status queries read results within this window.
+        "keep_result": 3600,
+        "ctx": {"settings": settings},
+    }
+
+
+def _worker(queue: ArqRedis, settings: Settings | None, **options: Any) -> Worker:
+    return create_worker(
+        worker_options(settings or get_settings()) | options,  # type: ignore[arg-type]
+        redis_pool=queue,
+        handle_signals=False,
+    )
+
+
+class InProcessWorker:
+    """A running arq worker task; `close()` stops it and cancels jobs still running."""
+
+    def __init__(self, worker: Worker, queue: ArqRedis) -> None:
+        self._worker = worker
+        self._queue = queue
+        self._task = asyncio.create_task(worker.main(), name="segmentql-inprocess-worker")
+        # Worker.main_task is what arq's own shutdown path cancels.
+        worker.main_task = self._task
+        self._task.add_done_callback(_log_crash)
+
+    @property
+    def running(self) -> bool:
+        return not self._task.done()
+
+    @property
+    def worker(self) -> Worker:
+        return self._worker
+
+    async def close(self) -> None:
+        """Stop polling, cancel running jobs and wait for them; close before closing the queue.
+
+        arq's own `close()` would also close the pool, which belongs to the server here.
+        """
+        self._worker.allow_pick_jobs = False
+        self._task.cancel()
+        for job in self._worker.tasks.values():
+            job.cancel()
+        await asyncio.gather(self._task, *self._worker.tasks.values(), return_exceptions=True)
+        await on_shutdown(self._worker.ctx)
+        await self._queue.delete(self._worker.health_check_key)
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("in-process worker stopped", exc_info=task.exception())
+
+
+async def start_inprocess_worker(
+    queue: ArqRedis, *, settings: Settings | None = None
+) -> InProcessWorker:
+    """Run the worker (jobs, crons, consumers) as a task of this loop, on the caller's Tortoise.
+
+    Jobs see `settings` (default: the process settings) as `ctx["settings"]`.
+    """
+    return InProcessWorker(_worker(queue, settings), queue)
+
+
+async def run_pending_jobs(queue: ArqRedis, *, settings: Settings | None = None) -> int:
+    """Run queued jobs, and jobs they enqueue, until the queue is empty; return how many ran.
+
+    Raises arq's `FailedJobs` if any job failed. Cron jobs are not scheduled. Jobs deferred
+    into the future are waited for, as arq's burst mode does.
+    """
+    worker = _worker(queue, settings, burst=True, cron_jobs=None, poll_delay=0.01)
+    try:
+        return await worker.run_check()
+    finally:
+        await on_shutdown(worker.ctx)
+        await queue.delete(worker.health_check_key)
+
+
+def run_worker() -> None:
+    """Run the worker until SIGINT/SIGTERM (`segmentql worker`)."""
+    settings = get_settings()
+    if settings.redis_in_memory:
+        raise SystemExit(
+            "REDIS_URL=memory:// keeps the queue inside `segmentql serve`, which runs the worker "
+            "itself; set REDIS_URL=redis://... to run a separate worker"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        options = worker_options(settings)
+    except ValueError as exc:
+        raise SystemExit(f"segmentql worker: SEGMENTQL_REFRESH_CRON: {exc}") from exc
+    worker = create_worker(
+        options,  # type: ignore[arg-type]
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+    )
+    try:
+        worker.run()
+    except DatabaseUnavailable as exc:
+        raise SystemExit(f"segmentql worker: {exc}") from exc
+    except RedisConnectionError as exc:
+        raise SystemExit(f"segmentql worker: REDIS_URL is not reachable: {exc}") from exc
