@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.responses import JSONResponse
+
 from models.auth import tokens
 
 ALL_SCOPES = frozenset(tokens.SCOPES)
@@ -20,6 +22,17 @@ class Identity:
 
 
 ANONYMOUS_ADMIN = Identity(name=None, scopes=ALL_SCOPES)
+
+
+def unauthorized(token_given: bool) -> JSONResponse:
+    """The 401 for a request without a valid token, as /graphql and the exports send it."""
+    challenge = 'Bearer realm="segmentql"' + (', error="invalid_token"' if token_given else "")
+    message = "Invalid or revoked API token." if token_given else "Missing API token."
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": challenge},
+    )
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from gqlserver.auth import unauthorized
 from models.segments.membership import (
     EXPORT_CHUNK_SIZE,
     MemberContact,
@@ -109,8 +110,6 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 async def export_members(request: Request) -> Response:
     """Authenticate like /graphql (a token with read scope), then stream the members."""
-    from gqlserver.app import unauthorized
-
     authorization = request.headers.get("authorization")
     identity = await request.app.state.authenticator.authenticate(authorization)
     if identity is None:
