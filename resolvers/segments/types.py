@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.relay import PageInfo
@@ -18,11 +17,9 @@ from models.segments.orm import Segment as SegmentRow
 from resolvers.connection import First, connection_page
 from resolvers.context import Info
 from resolvers.ids import parse_id
-from resolvers.segments.loaders import SegmentByIdLoader
+from resolvers.segments.loaders import MembershipsByCustomerLoader, SegmentByIdLoader
 from resolvers.store.loaders import CustomerByIdLoader
-
-if TYPE_CHECKING:
-    from resolvers.store.types import Customer
+from resolvers.store.types import Customer
 
 RefreshModeType = strawberry.enum(RefreshMode, name="RefreshMode")
 RefreshStatusType = strawberry.enum(RefreshStatus, name="RefreshStatus")
@@ -39,11 +36,7 @@ class SegmentMember:
     customer_pk: strawberry.Private[int]
 
     @strawberry.field(description="Null if the customer was deleted since the last refresh.")
-    async def customer(
-        self, info: Info
-    ) -> Annotated[Customer, strawberry.lazy("resolvers.store.types")] | None:
-        from resolvers.store.types import Customer  # that module imports this one
-
+    async def customer(self, info: Info) -> Customer | None:
         row = await info.context.loader(CustomerByIdLoader).load(self.customer_pk)
         return Customer.of(row) if row else None
 
@@ -214,3 +207,9 @@ class CustomerSegmentMembership:
         return cls(
             segment_id=found.segment_id, website_id=found.website_id, added_at=found.added_at
         )
+
+    @classmethod
+    async def of_customer(cls, customer_id: int, info: Info) -> list[CustomerSegmentMembership]:
+        """`Customer.segments`: batched across the customers of a request."""
+        found = await info.context.loader(MembershipsByCustomerLoader).load(customer_id)
+        return [cls.of(m) for m in found]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -15,7 +15,6 @@ from models.store.reads import order_cursor, orders_page_key
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
 from resolvers.rows import copy_fields
-from resolvers.segments.customer import CustomerSegmentMembership, customer_segments
 from resolvers.store.loaders import (
     AddressesByCustomerLoader,
     CreditmemosByOrderLoader,
@@ -28,6 +27,13 @@ from resolvers.store.loaders import (
     SubscriberByCustomerLoader,
     WebsiteByIdLoader,
 )
+
+if TYPE_CHECKING:
+    from resolvers.segments.types import CustomerSegmentMembership
+
+# Segment types build on these (a member's customer), so the store names theirs lazily:
+# in annotations through strawberry.lazy, and as a class only when a resolver runs.
+SEGMENT_TYPES = "resolvers.segments.types"
 
 
 @strawberry.enum
@@ -270,8 +276,13 @@ class Customer:
         return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).refunded_total
 
     @strawberry.field(description="Segments the customer is in, as of their last refresh.")
-    async def segments(self, info: Info) -> list[CustomerSegmentMembership]:
-        return await customer_segments(self.pk, info)
+    async def segments(
+        self, info: Info
+    ) -> list[Annotated[CustomerSegmentMembership, strawberry.lazy(SEGMENT_TYPES)]]:
+        memberships: type[CustomerSegmentMembership] = strawberry.LazyType(
+            "CustomerSegmentMembership", SEGMENT_TYPES
+        ).resolve_type()
+        return await memberships.of_customer(self.pk, info)
 
     @classmethod
     def of(cls, row: rows.Customer) -> Customer:
