@@ -10,4 +10,6 @@ MODEL_MODULES: list[str] = [
     "models.store.activity",
     "models.auth.orm",
     "models.segments.orm",
+    "models.coupons.orm",
+    "models.automation.orm",
 ]

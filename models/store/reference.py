@@ -84,23 +84,6 @@ class SalesRule(Model):
         table = "sales_rule"
 
 
-class Coupon(Model):
-    id = fields.IntField(primary_key=True)
-    rule: fields.ForeignKeyRelation[SalesRule] = fields.ForeignKeyField(
-        "models.SalesRule", related_name="coupons", on_delete=fields.CASCADE
-    )
-    code = fields.CharField(max_length=64, unique=True)
-    usage_limit = fields.IntField(default=1)
-    usage_per_customer = fields.IntField(default=1)
-    times_used = fields.IntField(default=0)
-    expiration_date = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    generated_by_automation = fields.BooleanField(default=False)
-
-    class Meta:
-        table = "coupon"
-
-
 class NewsletterTemplate(Model):
     id = fields.IntField(primary_key=True, generated=False)
     code = fields.CharField(max_length=150)

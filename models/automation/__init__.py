@@ -1,0 +1,1 @@
+"""Email automation: sequences of steps, scheduling from membership events, delivery, stats."""

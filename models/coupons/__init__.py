@@ -1,0 +1,1 @@
+"""Coupons generated per automation message from sales rules (SEMANTICS §6)."""

@@ -1,0 +1,1 @@
+"""Mail: templates rendered in a sandbox, messages, signed links and transports (SMTP, outbox)."""
