@@ -68,9 +68,7 @@ class SequenceProgress(Model):
     sequence_id = fields.IntField()
     step_number = fields.IntField()
     trigger_type = fields.CharEnumField(TriggerEvent, max_length=8)
-    status = fields.CharEnumField(
-        ProgressStatus, max_length=16, default=ProgressStatus.SCHEDULED
-    )
+    status = fields.CharEnumField(ProgressStatus, max_length=16, default=ProgressStatus.SCHEDULED)
     scheduled_at = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)
     # The membership event that started the row (None for startEmailSequence): with the
@@ -163,7 +161,7 @@ class AutomationReport(Model):
 
 
 class InstanceSecret(Model):
-    """Secrets generated for a local installation (the link-signing key without SEGMENTQL_SECRET_KEY)."""
+    """Secrets generated for a local installation (the link key without SEGMENTQL_SECRET_KEY)."""
 
     name = fields.CharField(primary_key=True, max_length=64)
     value = fields.CharField(max_length=255)

@@ -32,7 +32,7 @@ COMMENT ON TABLE "automation_settings" IS 'The one row of admin-changed automati
     "value" VARCHAR(255) NOT NULL,
     "created_at" TIMESTAMPTZ NOT NULL
 );
-COMMENT ON TABLE "instance_secret" IS 'Secrets generated for a local installation (the link-signing key without SEGMENTQL_SECRET_KEY).';
+COMMENT ON TABLE "instance_secret" IS 'Secrets generated for a local installation (the link key without SEGMENTQL_SECRET_KEY).';
         CREATE TABLE IF NOT EXISTS "newsletter_queue" (
     "id" BIGSERIAL NOT NULL PRIMARY KEY,
     "template_id" INT,

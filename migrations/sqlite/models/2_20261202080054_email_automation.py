@@ -29,7 +29,7 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "name" VARCHAR(64) NOT NULL PRIMARY KEY,
     "value" VARCHAR(255) NOT NULL,
     "created_at" TIMESTAMP NOT NULL
-) /* Secrets generated for a local installation (the link-signing key without SEGMENTQL_SECRET_KEY). */;
+) /* Secrets generated for a local installation (the link key without SEGMENTQL_SECRET_KEY). */;
         CREATE TABLE IF NOT EXISTS "newsletter_queue" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "template_id" INT,
