@@ -40,7 +40,7 @@ from models.segments.sql.refresh import (
     lock_segment,
     temp_table_name,
 )
-from models.segments.tree import EMPTY_ROOT_JSON, Group
+from models.segments.tree import Group
 from models.segments.validation import tree_from_json
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ async def _refresh_locked(
     if segment.is_active:
         # Ids in the rule were checked when it was saved; a website deleted since then
         # simply matches nobody rather than failing every refresh.
-        tree = tree_from_json(segment.conditions or EMPTY_ROOT_JSON)
+        tree = tree_from_json(segment.conditions)
     # Without members the new set is only copied whole, so it needs no statistics.
     diffed = await has_members(conn, dialect, segment_id, scope)
     new_set, matched = await materialise_new_set(
