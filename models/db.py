@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.context import require_context
@@ -40,3 +41,35 @@ def dialect(conn: BaseDBAsyncClient | None = None) -> Dialect:
 def placeholder(conn: BaseDBAsyncClient | None = None) -> str:
     """`?` for SQLite, `$n` for asyncpg: callers format this with the parameter's index."""
     return "?" if dialect(conn) == "sqlite" else "${}"
+
+
+def bind(dialect: Dialect, sql: str) -> str:
+    """Number `$n` placeholders for asyncpg or turn them into `?` for SQLite (each used once)."""
+    if dialect == "postgres":
+        return sql
+    out, i = [], 0
+    while i < len(sql):
+        if sql[i] == "$" and i + 1 < len(sql) and sql[i + 1].isdigit():
+            j = i + 1
+            while j < len(sql) and sql[j].isdigit():
+                j += 1
+            out.append("?")
+            i = j
+        else:
+            out.append(sql[i])
+            i += 1
+    return "".join(out)
+
+
+async def execute_count(
+    conn: BaseDBAsyncClient, dialect: Dialect, sql: str, params: Sequence[Any] = ()
+) -> int:
+    """Run a write statement and return how many rows it changed."""
+    if dialect == "postgres":
+        # Tortoise reads the wrong word of asyncpg's "INSERT 0 <n>" status: read it here.
+        async with conn.acquire_connection() as raw:
+            status: str = await raw.execute(sql, *params)
+        last = status.rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else 0
+    changed, _ = await conn.execute_query(sql, list(params))
+    return changed

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from models.db import bind, transaction
 from models.db import dialect as dialect_of
-from models.db import transaction
 from models.errors import DomainError, ErrorCode
 from models.segments.errors import segment_not_found
 from models.segments.orm import Segment
 from models.segments.refresh import materialise_new_set
 from models.segments.service import SegmentData, validate_segment
-from models.segments.sql.refresh import bind
 
 MAX_SAMPLE_SIZE = 100
 

@@ -76,6 +76,26 @@ async def _messages(redis: Redis, channel: str, *, pattern: bool) -> AsyncGenera
             await pubsub.aclose()
 
 
+class NewEvents:
+    """Lets each segment's event through once.
+
+    The broadcaster publishes at least once: a worker that dies after publishing and
+    before its cursor commits publishes the range again. A segment's events are
+    published in id order, so anything at or below the last id seen is a repeat.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}
+
+    def first_time(self, segment_id: int, event_id: int | None) -> bool:
+        if event_id is None:  # a refresh that changed nobody carries no event
+            return True
+        if event_id <= self._last.get(segment_id, 0):
+            return False
+        self._last[segment_id] = event_id
+        return True
+
+
 @strawberry.type
 class SegmentSubscription:
     @strawberry.subscription(
@@ -88,7 +108,10 @@ class SegmentSubscription:
         wanted = await _segment_filter(segment_id)
         redis = _redis(info)
         channel = membership_channel(redis, wanted)
+        seen = NewEvents()
         async for data in _messages(redis, channel, pattern=wanted is None):
+            if not seen.first_time(int(data["segment_id"]), data.get("event_id")):
+                continue
             yield MembershipChange(
                 segment_id=strawberry.ID(str(data["segment_id"])),
                 customer_id=strawberry.ID(str(data["customer_id"])),
@@ -107,7 +130,10 @@ class SegmentSubscription:
         wanted = await _segment_filter(segment_id)
         redis = _redis(info)
         channel = refreshed_channel(redis, wanted)
+        seen = NewEvents()
         async for data in _messages(redis, channel, pattern=wanted is None):
+            if not seen.first_time(int(data["segment_id"]), data.get("last_event_id")):
+                continue
             row = await SegmentRow.get_or_none(id=int(data["segment_id"]))
             if row is not None:  # deleted since: nothing left to show
                 yield Segment.of(row)

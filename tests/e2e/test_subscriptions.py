@@ -42,7 +42,7 @@ async def _subscribed(redis: Any, channel: str, expected: int = 1) -> None:
     await wait_subscribed(redis, channel, expected, WAIT)
 
 
-def _change(segment_id: int, customer_id: int, change: str) -> bytes:
+def _change(segment_id: int, customer_id: int, change: str, event_id: int = 1) -> bytes:
     return orjson.dumps(
         {
             "segment_id": segment_id,
@@ -50,7 +50,7 @@ def _change(segment_id: int, customer_id: int, change: str) -> bytes:
             "website_id": 1,
             "change": change,
             "at": AT.isoformat(),
-            "event_id": 1,
+            "event_id": event_id,
         }
     )
 
@@ -88,6 +88,22 @@ async def test_no_filter_receives_every_segment(app, ws):  # noqa: F811
         (str(second), "5", "ENTERED"),
         (str(first), "7", "EXITED"),
     ]
+
+
+async def test_a_repeated_event_reaches_a_subscriber_once(app, ws):  # noqa: F811
+    # A broadcaster that died before its cursor committed publishes its range again.
+    (segment_id,) = await _segments(1)
+    redis = app.state.redis
+    channel = membership_channel(redis, segment_id)
+    await ws.subscribe("s", MEMBERSHIP_CHANGED, {"id": str(segment_id)})
+    await _subscribed(redis, channel)
+
+    for customer_id, event_id in ((5, 10), (6, 11), (5, 10), (6, 11), (7, 12)):
+        await redis.publish(channel, _change(segment_id, customer_id, "entered", event_id))
+
+    got = [(await ws.next("s", WAIT))["segmentMembershipChanged"] for _ in range(3)]
+    assert [g["customerId"] for g in got] == ["5", "6", "7"]
+    await ws.quiet("s", 0.5)
 
 
 async def test_segment_refreshed_shows_the_stored_segment(app, ws):  # noqa: F811

@@ -9,8 +9,7 @@ from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.db import Dialect
-from models.segments.sql.refresh import bind
+from models.db import Dialect, bind
 
 REGISTER = """
 INSERT INTO event_consumer (name, start_after_event_id, registered_at)

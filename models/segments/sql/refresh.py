@@ -34,7 +34,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.db import Dialect
+from models.db import Dialect, bind, execute_count
 
 # First key of `pg_advisory_xact_lock(namespace, segment_id)`: keeps segment locks apart
 # from any other advisory locks taken on the same database.
@@ -62,38 +62,6 @@ class DiffCounts:
 
 def temp_table_name(kind: str) -> str:
     return f"segment_refresh_{kind}_{uuid.uuid4().hex[:16]}"
-
-
-def bind(dialect: Dialect, sql: str) -> str:
-    """Number `$n` placeholders for asyncpg or turn them into `?` for SQLite (each used once)."""
-    if dialect == "postgres":
-        return sql
-    out, i = [], 0
-    while i < len(sql):
-        if sql[i] == "$" and i + 1 < len(sql) and sql[i + 1].isdigit():
-            j = i + 1
-            while j < len(sql) and sql[j].isdigit():
-                j += 1
-            out.append("?")
-            i = j
-        else:
-            out.append(sql[i])
-            i += 1
-    return "".join(out)
-
-
-async def execute_count(
-    conn: BaseDBAsyncClient, dialect: Dialect, sql: str, params: Sequence[Any] = ()
-) -> int:
-    """Run a write statement and return how many rows it changed."""
-    if dialect == "postgres":
-        # Tortoise reads the wrong word of asyncpg's "INSERT 0 <n>" status: read it here.
-        async with conn.acquire_connection() as raw:
-            status: str = await raw.execute(sql, *params)
-        last = status.rsplit(" ", 1)[-1]
-        return int(last) if last.isdigit() else 0
-    changed, _ = await conn.execute_query(sql, list(params))
-    return changed
 
 
 async def lock_segment(conn: BaseDBAsyncClient, dialect: Dialect, segment_id: int) -> None:
