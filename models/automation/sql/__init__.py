@@ -1,0 +1,1 @@
+"""SQL statements of the automation orchestration modules, one module each."""
