@@ -5,6 +5,7 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP, default
+from typing import Any
 
 import pytest
 import time_machine
@@ -16,8 +17,8 @@ UNSUBSCRIBE = (
 )
 
 
-def message(**fields: str) -> EmailMessage:
-    values = {
+def message(**fields: Any) -> EmailMessage:
+    values: dict[str, Any] = {
         "sender": sender_address("Example Store", "shop@example.com"),
         "recipient": "ann@example.com",
         "subject": "Your 15% off",
