@@ -1,0 +1,358 @@
+"""Delivery over real SMTP (aiosmtpd) on both databases: claim, render, coupon, send, mark,
+retries, rate limit, leases, and two workers racing. Time is an injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.automation.delivery import Mailer, send_due
+from models.automation.orm import (
+    AutomationSettingsRow,
+    EmailSequence,
+    NewsletterQueue,
+    ProgressStatus,
+    SequenceProgress,
+    SequenceSendCount,
+    TriggerEvent,
+)
+from models.coupons.orm import Coupon
+from models.mail.links import read_unsubscribe_token
+from models.mail.transport import OutboxTransport, SmtpTransport
+from models.segments.orm import Segment
+from models.store.customers import Customer, NewsletterSubscriber
+from models.store.reference import NewsletterTemplate, SalesRule, Store
+from tests.mail.smtp_server import SmtpServer
+from tests.segments.segment_rows import customers_named
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+SECRET = "test-secret"
+PUBLIC_URL = "https://shop.example.com/api"
+TEMPLATE = (
+    "<p>Hi {{var customer_firstname}}, welcome to {{var store_name}}.</p>"
+    "<p>Code {{var coupon_code}}: {{var coupon_discount_text}}</p>"
+    '<a href="{{var unsubscribe_url}}">Unsubscribe</a>'
+)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+def mailer_for(server: SmtpServer, connections: int = 2) -> Mailer:
+    return Mailer(
+        transport=SmtpTransport(server.url, connections=connections),
+        mail_from="shop@example.com",
+        public_url=PUBLIC_URL,
+        secret=SECRET,
+        concurrency=connections,
+    )
+
+
+def at(moment: datetime) -> Any:
+    return lambda: moment
+
+
+async def _store(customers: dict[int, str], *, unsubscribed: set[int] = frozenset()) -> Segment:  # type: ignore[assignment]
+    await customers_named(customers)
+    await Store.create(id=1, website_id=1, code="default", name="Example Store")
+    await Customer.filter(id__in=list(customers)).update(store_id=1)
+    for customer_id in customers:
+        status = 3 if customer_id in unsubscribed else 1
+        await NewsletterSubscriber.create(customer_id=customer_id, subscriber_status=status)
+    await NewsletterTemplate.create(
+        id=1, code="welcome", subject="Welcome {{var customer_firstname}}", text=TEMPLATE
+    )
+    await SalesRule.create(
+        id=5,
+        name="15% off",
+        description="Welcome discount",
+        is_active=True,
+        coupon_type="specific",
+        use_auto_generation=True,
+        simple_action="by_percent",
+        discount_amount=Decimal("15"),
+    )
+    return await Segment.create(name="New customers", website_ids=[1], auto_email_active=True)
+
+
+async def _step(segment: Segment, number: int = 1, **fields: Any) -> EmailSequence:
+    values = {"template_id": 1, **fields}
+    return await EmailSequence.create(segment_id=segment.id, step_number=number, **values)
+
+
+async def _row(segment: Segment, step: EmailSequence, customer_id: int, **fields: Any):  # type: ignore[no-untyped-def]
+    values = {"scheduled_at": NOW - timedelta(minutes=1), **fields}
+    return await SequenceProgress.create(
+        customer_id=customer_id,
+        segment_id=segment.id,
+        sequence_id=step.id,
+        step_number=step.step_number,
+        trigger_type=TriggerEvent.ENTER,
+        **values,
+    )
+
+
+def _body(message: EmailMessage) -> str:
+    html = message.get_body(("html",))
+    assert html is not None
+    return str(html.get_content())
+
+
+async def test_a_due_row_is_sent_and_marked_with_its_queue_record(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    step = await _step(segment)
+    row = await _row(segment, step, 1)
+    later = await _row(segment, step, 1, scheduled_at=NOW + timedelta(hours=1))
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    assert (report.sent, report.failed, report.skipped, report.deferred) == (1, 0, 0, 0)
+    [received] = smtp_server.messages
+    message = received.message
+    assert received.rcpt_tos == ["c1@example.com"]
+    assert message["Subject"] == "Welcome Ann"
+    assert message["From"] == "shop@example.com"
+    assert message["Message-ID"] == f"<seq-progress-{row.id}@example.com>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message["List-Unsubscribe"].strip("<>")
+    assert link.startswith(f"{PUBLIC_URL}/unsubscribe/")
+    assert read_unsubscribe_token(SECRET, link.rsplit("/", 1)[1]) == 1
+    assert "Hi Ann, welcome to Example Store." in _body(message)
+    assert message.get_body(("plain",)) is not None
+    sent = await SequenceProgress.get(id=row.id)
+    assert (sent.status, sent.sent_at, sent.attempts, sent.message_id) == (
+        ProgressStatus.SENT,
+        NOW,
+        1,
+        message["Message-ID"],
+    )
+    queued = await NewsletterQueue.get(id=sent.queue_id)
+    assert (queued.automation_source, queued.automation_source_id, queued.template_id) == (
+        "customer_segmentation",
+        segment.id,
+        1,
+    )
+    assert (await SequenceSendCount.get(sequence_id=step.id, customer_id=1)).sends == 1
+    untouched = await SequenceProgress.get(id=later.id)
+    assert (untouched.status, untouched.attempts) == (ProgressStatus.SCHEDULED, 0)
+
+
+async def test_running_twice_sends_once(db, smtp_server):
+    segment = await _store({1: "Ann", 2: "Bob"})
+    step = await _step(segment)
+    for customer_id in (1, 2):
+        await _row(segment, step, customer_id)
+    mailer = mailer_for(smtp_server)
+
+    first = await send_due(mailer, now=at(NOW))
+    second = await send_due(mailer, now=at(NOW))
+
+    assert (first.sent, second.sent) == (2, 0)
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [
+        "c1@example.com",
+        "c2@example.com",
+    ]
+
+
+async def test_two_workers_racing_send_each_row_once(db, smtp_server):
+    segment = await _store({cid: f"C{cid}" for cid in range(1, 21)})
+    step = await _step(segment)
+    for customer_id in range(1, 21):
+        await _row(segment, step, customer_id)
+
+    reports = await asyncio.gather(
+        send_due(mailer_for(smtp_server), now=at(NOW)),
+        send_due(mailer_for(smtp_server), now=at(NOW)),
+    )
+
+    assert sum(r.sent for r in reports) == 20
+    assert len(smtp_server.messages) == 20
+    assert len({m.message["Message-ID"] for m in smtp_server.messages}) == 20
+    assert await SequenceProgress.filter(status=ProgressStatus.SENT).count() == 20
+
+
+async def test_a_coupon_is_generated_once_and_reused_by_the_retry(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    step = await _step(
+        segment, generate_coupon=True, coupon_sales_rule_id=5, coupon_prefix="WELCOME"
+    )
+    row = await _row(segment, step, 1)
+    smtp_server.answer(451, times=1)
+    mailer = mailer_for(smtp_server)
+
+    first = await send_due(mailer, now=at(NOW))
+    waiting = await SequenceProgress.get(id=row.id)
+    second = await send_due(mailer, now=at(NOW + timedelta(minutes=1)))
+
+    assert (first.retried, first.sent, second.sent) == (1, 0, 1)
+    assert waiting.status == ProgressStatus.SCHEDULED
+    assert waiting.scheduled_at == NOW + timedelta(minutes=1)
+    assert "451" in (waiting.last_error or "")
+    [coupon] = await Coupon.filter(progress_id=row.id)
+    assert coupon.code.startswith("WELCOME") and len(coupon.code) == len("WELCOME") + 8
+    assert (coupon.customer_id, coupon.expiration_date) == (1, NOW + timedelta(days=30))
+    [received] = smtp_server.messages
+    assert f"Code {coupon.code}: 15% off" in _body(received.message)
+    sent = await SequenceProgress.get(id=row.id)
+    assert (sent.status, sent.coupon_code, sent.attempts) == (ProgressStatus.SENT, coupon.code, 2)
+
+
+async def test_a_permanent_rejection_fails_at_once(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    row = await _row(segment, await _step(segment), 1)
+    smtp_server.answer(550)
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    failed = await SequenceProgress.get(id=row.id)
+    assert (report.failed, failed.status, failed.attempts) == (1, ProgressStatus.FAILED, 1)
+    assert "550" in (failed.last_error or "")
+    assert smtp_server.messages == []
+    assert await NewsletterQueue.all().count() == 0
+
+
+async def test_transient_failures_retry_with_backoff_then_fail_after_five_attempts(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    row = await _row(segment, await _step(segment), 1)
+    smtp_server.answer(451)
+    mailer = mailer_for(smtp_server)
+    moment = NOW
+    due_times = []
+
+    for _ in range(5):
+        await send_due(mailer, now=at(moment))
+        current = await SequenceProgress.get(id=row.id)
+        due_times.append(current.scheduled_at - moment)
+        moment = current.scheduled_at
+
+    final = await SequenceProgress.get(id=row.id)
+    assert due_times[:4] == [
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(hours=1),
+    ]
+    assert (final.status, final.attempts) == (ProgressStatus.FAILED, 5)
+    assert (final.last_error or "").endswith("(after 5 attempts)")
+
+
+async def test_rows_that_must_not_be_sent_are_skipped_or_failed_with_the_reason(db, smtp_server):
+    segment = await _store({1: "Ann", 2: "Bob", 3: "Cy", 4: "Di"}, unsubscribed={2})
+    step = await _step(segment)
+    coupon_step = await _step(segment, 2, generate_coupon=True, coupon_sales_rule_id=5)
+    gone_template = await _step(segment, 3, template_id=99)
+    rows = {
+        "unsubscribed": await _row(segment, step, 2),
+        "deleted": await _row(segment, step, 3),
+        "no template": await _row(segment, gone_template, 1),
+        "rule inactive": await _row(segment, coupon_step, 4),
+    }
+    await Customer.filter(id=3).delete()
+    await SalesRule.filter(id=5).update(is_active=False)
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    outcomes = {
+        name: (r.status, r.last_error)
+        for name, r in [(n, await SequenceProgress.get(id=row.id)) for n, row in rows.items()]
+    }
+    assert outcomes == {
+        "unsubscribed": (ProgressStatus.SKIPPED, "not subscribed"),
+        "deleted": (ProgressStatus.SKIPPED, "customer deleted"),
+        "no template": (ProgressStatus.FAILED, "Template 99 does not exist."),
+        "rule inactive": (ProgressStatus.FAILED, "Coupon not generated: Sales rule is not active."),
+    }
+    assert (report.skipped, report.failed, report.sent) == (2, 2, 0)
+    assert smtp_server.messages == []
+    assert await Coupon.all().count() == 0
+
+
+async def test_the_rate_limit_defers_to_when_the_window_frees(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    step = await _step(segment, max_sends=10)
+    await AutomationSettingsRow.create(id=1, rate_limit_per_day=2)
+    for hours_ago in (20, 3):
+        await _row(
+            segment,
+            step,
+            1,
+            status=ProgressStatus.SENT,
+            sent_at=NOW - timedelta(hours=hours_ago),
+        )
+    row = await _row(segment, step, 1)
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    deferred = await SequenceProgress.get(id=row.id)
+    assert report.deferred == 1
+    assert (deferred.status, deferred.scheduled_at, deferred.deferrals, deferred.attempts) == (
+        ProgressStatus.SCHEDULED,
+        NOW + timedelta(hours=4),
+        1,
+        0,
+    )
+    assert smtp_server.messages == []
+
+
+async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    step = await _step(segment)
+    row = await _row(
+        segment,
+        step,
+        1,
+        status=ProgressStatus.SENDING,
+        attempts=1,
+        lease_until=NOW - timedelta(seconds=1),
+        message_id="<seq-progress-1@example.com>",
+    )
+    still_leased = await _row(
+        segment, step, 1, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=1)
+    )
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    assert (report.swept, report.sent) == (1, 1)
+    [received] = smtp_server.messages
+    assert received.message["Message-ID"] == f"<seq-progress-{row.id}@example.com>"
+    assert (await SequenceProgress.get(id=row.id)).attempts == 2
+    assert (await SequenceProgress.get(id=still_leased.id)).status == ProgressStatus.SENDING
+
+
+async def test_nothing_is_claimed_while_automation_is_off(db, smtp_server):
+    segment = await _store({1: "Ann"})
+    row = await _row(segment, await _step(segment), 1)
+    await AutomationSettingsRow.create(id=1, enabled=False)
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    assert (report.sent, report.changed) == (0, [])
+    untouched = await SequenceProgress.get(id=row.id)
+    assert (untouched.status, untouched.attempts) == (ProgressStatus.SCHEDULED, 0)
+
+
+async def test_without_smtp_the_message_lands_in_the_outbox(db, tmp_path: Path):
+    segment = await _store({1: "Ann"})
+    row = await _row(segment, await _step(segment), 1)
+    mailer = Mailer(
+        transport=OutboxTransport(tmp_path / "outbox"),
+        mail_from="shop@example.com",
+        public_url=PUBLIC_URL,
+        secret=SECRET,
+    )
+
+    report = await send_due(mailer, now=at(NOW))
+
+    [eml] = list((tmp_path / "outbox").iterdir())
+    assert report.sent == 1
+    assert f"Message-ID: <seq-progress-{row.id}@example.com>" in eml.read_text()
