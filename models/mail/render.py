@@ -79,10 +79,7 @@ def template_problems(text: str) -> list[str]:
 
 
 _ENVIRONMENTS = {
-    html: SandboxedEnvironment(
-        autoescape=html, undefined=StrictUndefined, keep_trailing_newline=True
-    )
-    for html in (True, False)
+    html: SandboxedEnvironment(autoescape=html, undefined=StrictUndefined) for html in (True, False)
 }
 
 
