@@ -21,12 +21,14 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.automation.orm import EmailSequence, TriggerEvent
+from models.automation.orm import EmailSequence, SequenceProgress, TriggerEvent
 from models.automation.settings import automation_enabled
 from models.automation.sql import scheduling as sql
-from models.db import Dialect, dialect
+from models.db import Dialect, dialect, transaction
+from models.errors import DomainError, ErrorCode
 from models.segments.consumers import EventRange
 from models.segments.orm import MembershipChange, Segment
+from models.store.customers import Customer
 
 EXITED_SEGMENT = "exited segment"
 MAX_SENDS_REACHED = "max sends reached"
@@ -89,6 +91,32 @@ async def schedule_events(conn: BaseDBAsyncClient, events: EventRange) -> Schedu
                 )
             )
     return outcome
+
+
+async def start_sequence(
+    segment_id: int, customer_id: int, trigger: TriggerEvent
+) -> list[SequenceProgress]:
+    """`startEmailSequence`: the rows started for one customer now (empty when the overlap
+    rule, max_sends or the subscription leaves nothing to start)."""
+    async with transaction() as conn:
+        segment = await Segment.get_or_none(id=segment_id, using_db=conn)
+        if segment is None:
+            raise DomainError.single(
+                "segment_id", ErrorCode.NOT_FOUND, f"Segment {segment_id} does not exist."
+            )
+        if not await Customer.exists(id=customer_id, using_db=conn):
+            raise DomainError.single(
+                "customer_id", ErrorCode.NOT_FOUND, f"Customer {customer_id} does not exist."
+            )
+        if not (segment.is_active and segment.auto_email_active and await automation_enabled(conn)):
+            raise DomainError.single(
+                "segment_id",
+                ErrorCode.INVALID,
+                "Email automation is off for this segment: activate the segment, its "
+                "automation and the global switch first.",
+            )
+        ids = await start_for_customer(conn, segment, customer_id, trigger)
+        return await SequenceProgress.filter(id__in=ids).using_db(conn).order_by("step_number")
 
 
 async def start_for_customer(

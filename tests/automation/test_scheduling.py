@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.automation.orm import (
@@ -16,7 +17,8 @@ from models.automation.orm import (
     SequenceSendCount,
     TriggerEvent,
 )
-from models.automation.scheduling import schedule_events, start_for_customer
+from models.automation.scheduling import schedule_events, start_for_customer, start_sequence
+from models.errors import DomainError, ErrorCode
 from models.segments.consumers import EventRange, consume_segment, register_consumer
 from models.segments.orm import Segment
 from models.segments.refresh import refresh_segment
@@ -239,3 +241,39 @@ def _connection():  # type: ignore[no-untyped-def]
     from models.db import transaction
 
     return transaction()
+
+
+async def test_start_sequence_starts_the_steps_for_one_customer_now(db):
+    await _store({1: "Ann", 2: "Bob"}, subscribed={1, 2})
+    segment = await _segment()
+    await _step(segment, 1, delay_minutes=0)
+    await _step(segment, 2, delay_minutes=60)
+
+    started = await start_sequence(segment.id, 2, TriggerEvent.ENTER)
+
+    assert [(r.customer_id, r.step_number, r.status, r.event_id) for r in started] == [
+        (2, 1, ProgressStatus.SCHEDULED, None),
+        (2, 2, ProgressStatus.SCHEDULED, None),
+    ]
+    assert started[1].scheduled_at - started[0].scheduled_at == timedelta(minutes=60)
+
+
+async def test_start_sequence_names_what_is_missing_or_off_and_starts_nothing(db):
+    await _store({1: "Ann"}, subscribed={1})
+    segment = await _segment()
+    await _step(segment, 1)
+    off = await _segment(auto_email_active=False)
+    await _step(off, 1)
+
+    failures = []
+    for segment_id, customer_id in ((999, 1), (segment.id, 999), (off.id, 1)):
+        with pytest.raises(DomainError) as error:
+            await start_sequence(segment_id, customer_id, TriggerEvent.ENTER)
+        failures.append([(e.field, e.code) for e in error.value.errors])
+
+    assert failures == [
+        [("segment_id", ErrorCode.NOT_FOUND)],
+        [("customer_id", ErrorCode.NOT_FOUND)],
+        [("segment_id", ErrorCode.INVALID)],
+    ]
+    assert await SequenceProgress.all().count() == 0
