@@ -1,0 +1,36 @@
+"""Statement of the daily report: the period's numbers in one query. Placeholders are
+numbered in the order they appear."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from models.db import Dialect, bind
+
+# A period is (start, end]: consecutive reports count a row once, and a row finished at
+# the very moment a report is made is in it.
+REPORT = (
+    "SELECT "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
+    "AND sent_at > $1 AND sent_at <= $2) AS sent, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'failed' "
+    "AND updated_at > $3 AND updated_at <= $4) AS failed, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'skipped' "
+    "AND updated_at > $5 AND updated_at <= $6) AS skipped, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'scheduled') AS scheduled, "
+    "(SELECT COUNT(*) FROM segment g WHERE g.is_active = {true} "
+    "AND g.auto_email_active = {true} AND EXISTS (SELECT 1 FROM email_sequence s "
+    "WHERE s.segment_id = g.id AND s.is_active = {true})) AS total_active"
+)
+
+
+async def report_numbers(
+    conn: BaseDBAsyncClient, kind: Dialect, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Sent (by sent_at) and failed or skipped (by updated_at) in the period, scheduled now,
+    and the segments whose automation can send."""
+    sql = REPORT.format(true="true" if kind == "postgres" else "1")
+    rows = await conn.execute_query_dict(bind(kind, sql), [start, end] * 3)
+    return {name: int(value) for name, value in rows[0].items()}
