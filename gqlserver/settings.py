@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     # How long `refreshSegment(wait: true)` waits for its job before answering anyway.
     refresh_wait_seconds: float = Field(default=120.0, alias="SEGMENTQL_REFRESH_WAIT_SECONDS")
 
+    # Email automation (SEMANTICS §5-§7): the default sender, where links point, what signs
+    # them, and the four crons.
+    mail_from: str = Field(default="segmentql@localhost", alias="SEGMENTQL_MAIL_FROM")
+    public_url: str = Field(default="http://127.0.0.1:8000", alias="SEGMENTQL_PUBLIC_URL")
+    secret_key: str | None = Field(default=None, alias="SEGMENTQL_SECRET_KEY")
+    smtp_connections: int = Field(default=4, ge=1, le=64, alias="SEGMENTQL_SMTP_CONNECTIONS")
+    process_emails_cron: str = Field(default="*/5 * * * *", alias="SEGMENTQL_PROCESS_EMAILS_CRON")
+    cleanup_progress_cron: str = Field(default="0 2 * * *", alias="SEGMENTQL_CLEANUP_PROGRESS_CRON")
+    cleanup_coupons_cron: str = Field(default="0 3 * * *", alias="SEGMENTQL_CLEANUP_COUPONS_CRON")
+    automation_report_cron: str = Field(
+        default="0 4 * * *", alias="SEGMENTQL_AUTOMATION_REPORT_CRON"
+    )
+
     # GraphQL guards against abusive documents.
     max_query_depth: int = Field(default=12, alias="SEGMENTQL_MAX_QUERY_DEPTH")
     max_aliases: int = Field(default=30, alias="SEGMENTQL_MAX_ALIASES")
@@ -57,6 +70,13 @@ class Settings(BaseSettings):
             raise UnsafeSettings(
                 f"SEGMENTQL_AUTH=off is only allowed on a loopback host, not {host!r}: "
                 "bind to 127.0.0.1 or set SEGMENTQL_AUTH=required"
+            )
+        if not self.secret_key and host not in LOOPBACK_HOSTS:
+            # A key generated into the database would differ between installations and
+            # could leak with a backup; a real deployment sets its own.
+            raise UnsafeSettings(
+                f"SEGMENTQL_SECRET_KEY must be set to serve on {host!r}: it signs the "
+                "unsubscribe links in every mail (e.g. `openssl rand -hex 32`)"
             )
 
 

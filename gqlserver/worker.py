@@ -24,12 +24,25 @@ from tortoise.exceptions import OperationalError
 from gqlserver.db import APP_LABEL, tortoise_config
 from gqlserver.migrate import migration_names, url_dialect
 from gqlserver.settings import Settings, get_settings
+from models.automation.delivery import Mailer
+from models.automation.secret import link_secret
+from models.mail.transport import transport_for
+from tasks.automation import Scheduling
 from tasks.broadcast import Broadcaster
 from tasks.codec import deserialize, serialize
 from tasks.consumers import ConsumerRunner
 from tasks.registry import FUNCTIONS, cron_jobs
+from tasks.schedules import cron_schedule
 
 logger = logging.getLogger("segmentql.worker")
+
+CRON_SETTINGS = (
+    "refresh_cron",
+    "process_emails_cron",
+    "cleanup_progress_cron",
+    "cleanup_coupons_cron",
+    "automation_report_cron",
+)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -58,14 +71,29 @@ async def _open_database(ctx: dict[str, Any], database_url: str) -> None:
         )
 
 
+async def mailer_for(settings: Settings) -> Mailer:
+    """Where automation mail goes: SMTP_URL, or `.eml` files in the outbox without it."""
+    return Mailer(
+        transport=transport_for(
+            settings.smtp_url, settings.outbox_dir, connections=settings.smtp_connections
+        ),
+        mail_from=settings.mail_from,
+        public_url=settings.public_url,
+        secret=await link_secret(settings.secret_key),
+        concurrency=settings.smtp_connections,
+    )
+
+
 async def on_startup(ctx: dict[str, Any]) -> None:
-    """Open the database unless the caller's is in use, then start the event consumers."""
+    """Open the database unless the caller's is in use, then the mailer and the consumers."""
     settings: Settings = ctx["settings"]
     active = get_current_context()
     if active is None or not active.inited:
         await _open_database(ctx, settings.database_url)
-    # Refreshes run by any process reach the subscribers of every server process.
-    consumers = ConsumerRunner([Broadcaster(ctx["redis"])])
+    ctx["mailer"] = await mailer_for(settings)
+    # Refreshes run by any process reach the subscribers of every server process, and
+    # start the email sequences of their segments.
+    consumers = ConsumerRunner([Broadcaster(ctx["redis"]), Scheduling(ctx["redis"])])
     await consumers.start()
     ctx["consumers"] = consumers
 
@@ -74,6 +102,9 @@ async def on_shutdown(ctx: dict[str, Any]) -> None:
     consumers: ConsumerRunner | None = ctx.pop("consumers", None)
     if consumers is not None:
         await consumers.stop()
+    mailer: Mailer | None = ctx.pop("mailer", None)
+    if mailer is not None:
+        await mailer.transport.close()
     context: TortoiseContext | None = ctx.pop("tortoise", None)
     if context is not None:
         await context.close_connections()
@@ -175,10 +206,13 @@ def run_worker() -> None:
             "itself; set REDIS_URL=redis://... to run a separate worker"
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        options = worker_options(settings)
-    except ValueError as exc:
-        raise SystemExit(f"segmentql worker: SEGMENTQL_REFRESH_CRON: {exc}") from exc
+    for name in CRON_SETTINGS:
+        try:
+            cron_schedule(getattr(settings, name))
+        except ValueError as exc:
+            alias = Settings.model_fields[name].alias
+            raise SystemExit(f"segmentql worker: {alias}: {exc}") from exc
+    options = worker_options(settings)
     worker = create_worker(
         options,  # type: ignore[arg-type]
         redis_settings=RedisSettings.from_dsn(settings.redis_url),

@@ -35,6 +35,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.segments.consumers import EventRange, count_changes, read_events
 from models.segments.events import RefreshOutcome
 from models.segments.orm import MembershipChange, Segment, SegmentMembershipEvent
+from tasks.channels import segment_channel
 from tasks.consumers import Consumer
 
 log = logging.getLogger(__name__)
@@ -43,19 +44,14 @@ BROADCAST_CONSUMER = "subscription_broadcast"
 MAX_PUBLISHED_EVENTS = 10_000
 
 
-def channel_prefix(redis: Any) -> str:
-    db = redis.connection_pool.connection_kwargs.get("db", 0)
-    return f"segmentql:{db}:segments:"
-
-
 def membership_channel(redis: Any, segment_id: int | str | None) -> str:
     """The channel of one segment's changes, or the pattern of all when segment_id is None."""
-    return f"{channel_prefix(redis)}{'*' if segment_id is None else segment_id}:membership"
+    return segment_channel(redis, segment_id, "membership")
 
 
 def refreshed_channel(redis: Any, segment_id: int | str | None) -> str:
     """The channel of one segment's refreshes, or the pattern of all when segment_id is None."""
-    return f"{channel_prefix(redis)}{'*' if segment_id is None else segment_id}:refreshed"
+    return segment_channel(redis, segment_id, "refreshed")
 
 
 def membership_message(event: SegmentMembershipEvent) -> bytes:

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from models.segments.consumers import (
     EventConsumer,
     EventRange,
-    consume_all,
     consume_segment,
     register_consumer,
+    segments_with_new_events,
 )
 from models.segments.events import RefreshOutcome, on_segment_refreshed
 
@@ -28,7 +28,10 @@ POLL_SECONDS = 1.0
 
 
 class Consumer(EventConsumer):
-    """An event consumer run by the worker; `after_refresh` sees every hinted refresh."""
+    """An event consumer run by the worker, with hooks for what follows a committed range."""
+
+    async def committed(self, events: EventRange) -> None:
+        """Called once the range's transaction committed (wake other work here, not inside)."""
 
     async def after_refresh(self, outcome: RefreshOutcome, consumed: EventRange | None) -> None:
         """Called after acting on a refresh of this process (`consumed`: what was handed over)."""
@@ -61,10 +64,23 @@ class ConsumerRunner:
         """Hand every consumer all events it has not acted on yet."""
         for consumer in self.consumers:
             try:
-                await consume_all(consumer)
+                segment_ids = await segments_with_new_events(consumer.name)
             except Exception:
-                # Nothing advanced for the failing segment: the next poll tries it again.
-                log.exception("event consumer %s failed; retrying at the next poll", consumer.name)
+                log.exception("event consumer %s could not poll", consumer.name)
+                continue
+            for segment_id in segment_ids:
+                await self._consume(consumer, segment_id)
+
+    async def _consume(self, consumer: Consumer, segment_id: int) -> EventRange | None:
+        try:
+            consumed = await consume_segment(consumer, segment_id)
+            if consumed is not None:
+                await consumer.committed(consumed)
+        except Exception:
+            # A failed consume advanced nothing: the next poll tries the segment again.
+            log.exception("event consumer %s failed on segment %s", consumer.name, segment_id)
+            return None
+        return consumed
 
     async def _poll(self) -> None:
         while True:
@@ -73,12 +89,8 @@ class ConsumerRunner:
 
     async def _on_refreshed(self, outcome: RefreshOutcome) -> None:
         for consumer in self.consumers:
+            consumed = await self._consume(consumer, outcome.segment_id)
             try:
-                consumed = await consume_segment(consumer, outcome.segment_id)
                 await consumer.after_refresh(outcome, consumed)
             except Exception:
-                log.exception(
-                    "event consumer %s failed on segment %s; the poll retries",
-                    consumer.name,
-                    outcome.segment_id,
-                )
+                log.exception("event consumer %s failed after a refresh", consumer.name)

@@ -13,6 +13,7 @@ from typing import Any
 from arq.cron import CronJob
 from arq.worker import Function
 
+from tasks.automation import AUTOMATION_FUNCTIONS, automation_cron_jobs
 from tasks.changed_customers import LIVE_CRON_JOBS, LIVE_FUNCTIONS
 from tasks.maintenance import ping
 from tasks.segments import SEGMENT_FUNCTIONS, auto_refresh_cron_jobs
@@ -22,9 +23,14 @@ FUNCTIONS: list[Callable[..., Awaitable[Any]] | Function] = [
     ping,
     *LIVE_FUNCTIONS,
     *SEGMENT_FUNCTIONS,
+    *AUTOMATION_FUNCTIONS,
 ]
 
 
 def cron_jobs(settings: TaskSettings) -> list[CronJob]:
     """The cron jobs for these settings; raises ValueError for an invalid schedule."""
-    return [*LIVE_CRON_JOBS, *auto_refresh_cron_jobs(settings.refresh_cron)]
+    return [
+        *LIVE_CRON_JOBS,
+        *auto_refresh_cron_jobs(settings.refresh_cron),
+        *automation_cron_jobs(settings),
+    ]

@@ -19,13 +19,13 @@ from typing import Any
 
 from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
-from arq.cron import CronJob, cron
+from arq.cron import CronJob
 from arq.jobs import Job, JobStatus
 from arq.worker import Function, func
-from croniter import croniter
 
 from models.errors import DomainError
 from models.segments import refresh as segment_refresh
+from tasks.schedules import cron_jobs_for
 from tasks.settings import TaskSettings
 
 log = logging.getLogger(__name__)
@@ -92,37 +92,9 @@ async def auto_refresh_segments(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"queued": len(job_ids), "segment_ids": due}
 
 
-def cron_schedule(expression: str) -> list[dict[str, Any]]:
-    """arq `cron()` keyword sets for a 5-field cron expression.
-
-    Cron runs a job when day-of-month OR day-of-week matches if both are restricted,
-    while arq requires every field to match: that case becomes two schedules.
-    """
-    if len(expression.split()) != 5 or not croniter.is_valid(expression):
-        raise ValueError(f"not a 5-field cron expression: {expression!r} (e.g. '0 5 * * *')")
-    expanded, _ = croniter.expand(expression)
-    minute, hour, day, month, weekday = (
-        None if values == ["*"] else {int(v) for v in values} for values in expanded
-    )
-    if weekday is not None:
-        weekday = {(d - 1) % 7 for d in weekday}  # cron: 0 = Sunday; arq: 0 = Monday
-    base = {"minute": minute, "hour": hour, "month": month}
-    if day is not None and weekday is not None:
-        return [{**base, "day": day}, {**base, "weekday": weekday}]
-    return [{**base, "day": day, "weekday": weekday}]
-
-
 def auto_refresh_cron_jobs(expression: str) -> list[CronJob]:
     """The auto-refresh cron for SEGMENTQL_REFRESH_CRON (in the worker's timezone)."""
-    schedules = cron_schedule(expression)
-    return [
-        cron(
-            auto_refresh_segments,
-            name=AUTO_REFRESH_CRON_NAME if index == 0 else f"{AUTO_REFRESH_CRON_NAME}_{index}",
-            **{k: v for k, v in schedule.items() if v is not None},
-        )
-        for index, schedule in enumerate(schedules)
-    ]
+    return cron_jobs_for(auto_refresh_segments, AUTO_REFRESH_CRON_NAME, expression)
 
 
 # Registered under REFRESH_JOB, the name queued jobs carry.

@@ -234,8 +234,8 @@ class OutboxTransport:
             raise
 
 
-def transport_for(smtp_url: str | None, outbox_dir: str) -> Transport:
-    """SMTP when SMTP_URL is set, otherwise the `.eml` outbox."""
+def transport_for(smtp_url: str | None, outbox_dir: str, *, connections: int = 4) -> Transport:
+    """SMTP when SMTP_URL is set (up to `connections` kept open), otherwise the `.eml` outbox."""
     if smtp_url:
-        return SmtpTransport(smtp_url)
+        return SmtpTransport(smtp_url, connections=connections)
     return OutboxTransport(Path(outbox_dir))

@@ -85,16 +85,6 @@ async def consume_segment(consumer: EventConsumer, segment_id: int) -> EventRang
     return events
 
 
-async def consume_all(consumer: EventConsumer) -> list[EventRange]:
-    """One pass over every segment with new events (what a poll does)."""
-    done = []
-    for segment_id in await segments_with_new_events(consumer.name):
-        consumed = await consume_segment(consumer, segment_id)
-        if consumed is not None:
-            done.append(consumed)
-    return done
-
-
 async def read_events(
     conn: BaseDBAsyncClient, events: EventRange
 ) -> AsyncIterator[list[SegmentMembershipEvent]]:

@@ -17,6 +17,7 @@ from arq.worker import FailedJobs, create_worker
 from gqlserver import worker as worker_wiring
 from gqlserver.settings import Settings
 from gqlserver.worker import start_inprocess_worker, worker_options
+from models.automation.delivery import Mailer
 from tasks.codec import JobFailed
 from tasks.consumers import ConsumerRunner
 from tasks.queue import create_queue
@@ -112,13 +113,19 @@ async def test_the_in_process_worker_starts_through_on_startup(db):
             await asyncio.sleep(0.01)
         consumers = worker.worker.ctx.get("consumers")
         assert isinstance(consumers, ConsumerRunner)
-        assert [c.name for c in consumers.consumers] == ["subscription_broadcast"]
+        assert [c.name for c in consumers.consumers] == [
+            "subscription_broadcast",
+            "email_scheduling",
+        ]
+        assert isinstance(worker.worker.ctx.get("mailer"), Mailer)
     finally:
         await worker.close()
         await queue.flushdb()
         await queue.aclose()
 
-    assert "consumers" not in worker.worker.ctx  # on_shutdown stopped them
+    # on_shutdown stopped the consumers and closed the mailer.
+    assert "consumers" not in worker.worker.ctx
+    assert "mailer" not in worker.worker.ctx
 
 
 async def test_a_cron_job_runs_in_the_in_process_worker(db, monkeypatch):

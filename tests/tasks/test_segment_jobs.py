@@ -16,11 +16,11 @@ from models.segments.refresh import segment_ids_due_for_auto_refresh
 from models.segments.service import create_segment
 from tasks.codec import JobFailed
 from tasks.registry import FUNCTIONS, cron_jobs
+from tasks.schedules import cron_schedule
 from tasks.segments import (
     AUTO_REFRESH_CRON_NAME,
     auto_refresh_cron_jobs,
     auto_refresh_segments,
-    cron_schedule,
     due_max_age,
     enqueue_refresh,
     run_refresh_job,
