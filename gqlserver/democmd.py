@@ -9,6 +9,7 @@ import click
 
 from gqlserver.db import open_database
 from gqlserver.settings import get_settings
+from models.automation.demo import write_demo_automation
 from models.errors import DomainError
 from models.store.demo import write_demo_data
 from models.store.demo_catalog import DEMO_NOW
@@ -28,10 +29,13 @@ async def run_demo_data(customers: int, seed: int) -> None:
     async with open_database(database_url):
         try:
             summary = await write_demo_data(customers, seed, progress=progress)
+            campaigns = await write_demo_automation()
         except DomainError as exc:
             raise click.ClickException(str(exc)) from exc
     print(file=sys.stderr)
     for table, count in summary.rows.items():
         print(f"{table}: {count}")
+    for name in campaigns:
+        print(f"segment with email automation: {name}")
     elapsed = time.monotonic() - started
     print(f"done in {elapsed:.1f}s (seed {seed}, times relative to {DEMO_NOW.isoformat()})")
