@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://127.0.0.1:8000", alias="SEGMENTQL_PUBLIC_URL")
     secret_key: str | None = Field(default=None, alias="SEGMENTQL_SECRET_KEY")
     smtp_connections: int = Field(default=4, ge=1, le=64, alias="SEGMENTQL_SMTP_CONNECTIONS")
+    # How long a worker owns a row it is sending before another may retry it.
+    delivery_lease_seconds: float = Field(
+        default=300.0, ge=1, alias="SEGMENTQL_DELIVERY_LEASE_SECONDS"
+    )
     process_emails_cron: str = Field(default="*/5 * * * *", alias="SEGMENTQL_PROCESS_EMAILS_CRON")
     cleanup_progress_cron: str = Field(default="0 2 * * *", alias="SEGMENTQL_CLEANUP_PROGRESS_CRON")
     cleanup_coupons_cron: str = Field(default="0 3 * * *", alias="SEGMENTQL_CLEANUP_COUPONS_CRON")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aerich.models import Aerich
@@ -81,6 +82,7 @@ async def mailer_for(settings: Settings) -> Mailer:
         public_url=settings.public_url,
         secret=await link_secret(settings.secret_key),
         concurrency=settings.smtp_connections,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
     )
 
 

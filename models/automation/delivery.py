@@ -71,6 +71,9 @@ class Mailer:
     secret: str
     # Parallel SMTP transactions; matches the transport's connections.
     concurrency: int = 4
+    # How long a claimed row belongs to its worker before the sweep hands it back: well
+    # above the slowest SMTP transaction, or a slow send would be sent twice.
+    lease: timedelta = LEASE
 
     @property
     def message_domain(self) -> str:
@@ -118,7 +121,7 @@ async def send_due(
             conn,
             dialect(conn),
             now=now(),
-            lease_until=now() + LEASE,
+            lease_until=now() + mailer.lease,
             limit=limit or settings.batch_size,
         )
     if not claimed:
