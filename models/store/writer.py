@@ -3,6 +3,8 @@
 Per record type: records whose parent is missing are rejected, the last record per key
 wins (for product views the latest `added_at`), rows are upserted in one statement, and
 items / category links are replaced only where they differ, so a re-import writes nothing.
+What the records change outside the store tables follows in the same transaction
+(`effects.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.errors import ErrorCode, FieldError
-from models.store import bulk
+from models.store import bulk, effects
 from models.store.bulk import Table
 from models.store.customers import Customer
 from models.store.records import CustomerDeleteRecord, StoreRecord
@@ -45,6 +47,8 @@ async def write_deletes(
     """Delete the customers named by `customer_delete` records; what hangs on them cascades."""
     ids = {cast(CustomerDeleteRecord, record).id for _, record in entries}
     deleted = set(await bulk.delete_in(conn, Customer, "id", ids, returning="id"))
+    # Every id named, deleted now or before: progress rows have no foreign key to cascade.
+    await effects.after_delete(conn, ids)
     counts = report.counts_for("customer_delete")
     counts.deleted += len(deleted)
     counts.unchanged += len(entries) - len(deleted)
@@ -93,6 +97,7 @@ async def _write_target(
         }
         owners.discard(None)
     report.customers |= owners
+    await effects.after_upsert(conn, target.record_type, list(records.values()))
 
 
 async def _with_parents(
