@@ -31,7 +31,9 @@ from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
+from gqlserver.unsubscribe import unsubscribe_routes
 from gqlserver.worker import start_inprocess_worker
+from models.automation.secret import link_secret
 from resolvers.context import Context, L
 from tasks.changed_customers import install_live_reevaluation
 from tasks.queue import create_queue
@@ -154,6 +156,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     async with AsyncExitStack() as stack:
         await _register_database(app, settings, stack)
+        app.state.link_secret = await link_secret(settings.secret_key)
         queue = await create_queue(settings.redis_url)
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
@@ -182,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics.endpoint, methods=["GET"]),
         *export_routes(),
+        *unsubscribe_routes(),
         static_mount(),
     ]
     app = Starlette(
@@ -194,4 +198,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.authenticator = authenticator
     app.state.queue = None
     app.state.redis = None
+    app.state.link_secret = None
     return app
