@@ -21,11 +21,8 @@ async def test_a_deleted_segment_takes_its_automation_rows_along(db):
         scheduled_at=DUE,
     )
     gone = await Segment.get(name="s")
-    await register_consumer("subscription_broadcast")
-    await refresh_segment(gone.id)
-
     await SegmentEventCursor.create(
-        consumer="subscription_broadcast", segment_id=gone.id, last_event_id=0
+        consumer="email_scheduling", segment_id=gone.id, last_event_id=0
     )
 
     await delete_segment(gone.id)
