@@ -16,6 +16,10 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
+from resolvers.automation.mutations import SequenceMutation, TemplateMutation
+from resolvers.automation.operations import AutomationMutation
+from resolvers.automation.queries import AutomationQuery
+from resolvers.automation.subscriptions import AutomationSubscription
 from resolvers.segments.catalog import CatalogQuery
 from resolvers.segments.mutations import SegmentMutation
 from resolvers.segments.queries import SegmentQuery
@@ -23,9 +27,15 @@ from resolvers.segments.subscriptions import SegmentSubscription
 from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
 
-QUERIES: tuple[type, ...] = (StoreQuery, SegmentQuery, CatalogQuery)
-MUTATIONS: tuple[type, ...] = (StoreMutation, SegmentMutation)
-SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription,)
+QUERIES: tuple[type, ...] = (StoreQuery, SegmentQuery, CatalogQuery, AutomationQuery)
+MUTATIONS: tuple[type, ...] = (
+    StoreMutation,
+    SegmentMutation,
+    TemplateMutation,
+    SequenceMutation,
+    AutomationMutation,
+)
+SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription, AutomationSubscription)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

@@ -19,7 +19,18 @@ class ResolverSettings(Protocol):
 
     @property
     def refresh_wait_seconds(self) -> float:
-        """How long `refreshSegment(wait: true)` waits for its job."""
+        """How long `refreshSegment(wait: true)` and `processScheduledEmails(wait: true)` wait
+        for their job."""
+        ...
+
+    @property
+    def public_url(self) -> str:
+        """Where links in mail point (SEGMENTQL_PUBLIC_URL)."""
+        ...
+
+    @property
+    def secret_key(self) -> str | None:
+        """What signs links in mail (SEGMENTQL_SECRET_KEY); None uses the generated one."""
         ...
 
 

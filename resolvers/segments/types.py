@@ -14,6 +14,8 @@ from models.pagination import Page
 from models.segments import events, membership, service
 from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
+from resolvers.automation.loaders import SequencesBySegmentLoader
+from resolvers.automation.types import EmailSequence
 from resolvers.connection import First, connection_page
 from resolvers.context import Info
 from resolvers.ids import parse_id
@@ -170,6 +172,14 @@ class Segment:
     ) -> MemberConnection:
         page = await membership.members_page(self.row.id, first=first, after=after)
         return MemberConnection.of(page, self.matched_customers_count)
+
+    @strawberry.field(
+        description="The steps of the segment's email sequences: enter before exit, then by "
+        "step number."
+    )
+    async def email_sequences(self, info: Info) -> list[EmailSequence]:
+        found = await info.context.loader(SequencesBySegmentLoader).load(self.row.id)
+        return [EmailSequence.of(step) for step in found]
 
     @strawberry.field(
         description="Enters and exits, oldest first; pass customerId for one customer's story."

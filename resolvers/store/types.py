@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models.pagination import page_size
 from models.store import customers as rows
 from models.store import reference, sales
 from models.store.reads import order_cursor, orders_page_key
+from resolvers.automation.loaders import ProgressByCustomerLoader, ProgressKey
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
 from resolvers.rows import copy_fields
@@ -29,11 +31,15 @@ from resolvers.store.loaders import (
 )
 
 if TYPE_CHECKING:
+    from resolvers.automation.types import SequenceProgress
     from resolvers.segments.types import CustomerSegmentMembership
 
 # Segment types build on these (a member's customer), so the store names theirs lazily:
 # in annotations through strawberry.lazy, and as a class only when a resolver runs.
 SEGMENT_TYPES = "resolvers.segments.types"
+AUTOMATION_TYPES = "resolvers.automation.types"
+DEFAULT_CUSTOMER_PROGRESS = 20
+MAX_CUSTOMER_PROGRESS = 100
 
 
 @strawberry.enum
@@ -283,6 +289,27 @@ class Customer:
             "CustomerSegmentMembership", SEGMENT_TYPES
         ).resolve_type()
         return await memberships.of_customer(self.pk, info)
+
+    @strawberry.field(description="The customer's email sequence progress rows, newest first.")
+    async def sequence_progress(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description=f"0 to {MAX_CUSTOMER_PROGRESS} rows."),
+        ] = DEFAULT_CUSTOMER_PROGRESS,
+    ) -> list[Annotated[SequenceProgress, strawberry.lazy(AUTOMATION_TYPES)]]:
+        progress: type[SequenceProgress] = strawberry.LazyType(
+            "SequenceProgress", AUTOMATION_TYPES
+        ).resolve_type()
+        limit = (
+            DEFAULT_CUSTOMER_PROGRESS
+            if first is None
+            else page_size(first, maximum=MAX_CUSTOMER_PROGRESS)
+        )
+        key = ProgressKey(self.pk, limit)
+        found = await info.context.loader(ProgressByCustomerLoader).load(key)
+        return [progress.of(row) for row in found]
 
     @classmethod
     def of(cls, row: rows.Customer) -> Customer:

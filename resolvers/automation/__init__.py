@@ -1,0 +1,1 @@
+"""Email automation GraphQL: templates, sales rules, steps, progress, stats, settings, reports."""

@@ -1,0 +1,422 @@
+"""GraphQL types of email automation: templates, sales rules, steps, progress, stats,
+coupons, settings and reports. Relations resolve through per-request DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from models.automation import orm
+from models.automation.orm import ProgressStatus, TriggerEvent
+from models.automation.reports import report_cursor
+from models.automation.settings import AutomationSettings as SettingsData
+from models.automation.stats import StatusCounts
+from models.automation.stats import StepStats as StepStatsData
+from models.automation.stats import sent_per_day as sent_per_day_of
+from models.automation.templates import template_cursor
+from models.coupons import rules
+from models.coupons.orm import Coupon as CouponRow
+from models.pagination import Page
+from models.store.reference import NewsletterTemplate as TemplateRow
+from models.store.reference import SalesRule as SalesRuleRow
+from resolvers.automation.loaders import StepCountsBySequenceLoader, TemplateByIdLoader
+from resolvers.connection import Connection, connection_of
+from resolvers.context import Info
+from resolvers.store.loaders import CustomerByIdLoader
+from resolvers.store.types import Customer
+
+TriggerEventType = strawberry.enum(
+    TriggerEvent,
+    name="TriggerEvent",
+    description="What starts a sequence: a customer entering or exiting the segment.",
+)
+ProgressStatusType = strawberry.enum(
+    ProgressStatus,
+    name="ProgressStatus",
+    description="Where a step of a customer's sequence stands: SCHEDULED waits for its time, "
+    "SENDING is claimed by a worker, SENT, FAILED and SKIPPED are final.",
+)
+
+After = Annotated[
+    str | None,
+    strawberry.argument(description="The `endCursor` of the page before; omit for the first."),
+]
+DEFAULT_SENT_DAYS = 30
+
+
+def _id(value: int) -> strawberry.ID:
+    return strawberry.ID(str(value))
+
+
+def _maybe_id(value: int | None) -> strawberry.ID | None:
+    return None if value is None else _id(value)
+
+
+@strawberry.type(description="A newsletter template; subject and text may use `{{var name}}`.")
+class NewsletterTemplate:
+    id: strawberry.ID = strawberry.field(description="The template's id.")
+    code: str = strawberry.field(description="The name admins know the template by.")
+    subject: str = strawberry.field(description="The subject line, plain text.")
+    text: str = strawberry.field(description="The HTML body; the plain-text part is derived.")
+    sender_name: str | None = strawberry.field(description="The sender's display name.")
+    sender_email: str | None = strawberry.field(
+        description="The sender's address; null sends from the server's default sender."
+    )
+
+    @classmethod
+    def of(cls, row: TemplateRow) -> NewsletterTemplate:
+        return cls(
+            id=_id(row.id),
+            code=row.code,
+            subject=row.subject,
+            text=row.text,
+            sender_name=row.sender_name,
+            sender_email=row.sender_email,
+        )
+
+
+@strawberry.type(description="A store's sales rule, as imported; coupon steps generate from one.")
+class SalesRule:
+    id: strawberry.ID = strawberry.field(description="The store's id of the rule.")
+    name: str = strawberry.field(description="The rule's name.")
+    description: str | None = strawberry.field(
+        description="Shown as the coupon description in mails."
+    )
+    is_active: bool = strawberry.field(description="Whether the store applies the rule.")
+    coupon_type: str = strawberry.field(description="`specific`, `auto` or `none`.")
+    use_auto_generation: bool = strawberry.field(
+        description="Whether codes are generated for the rule."
+    )
+    simple_action: str = strawberry.field(
+        description="`by_percent`, `by_fixed` or `cart_fixed`: how the discount applies."
+    )
+    discount_amount: Decimal = strawberry.field(description="Percent or amount of the discount.")
+    available_for_coupons: bool = strawberry.field(
+        description="Whether a coupon step may use it: active, specific coupons, auto-generation."
+    )
+
+    @classmethod
+    def of(cls, row: SalesRuleRow) -> SalesRule:
+        return cls(
+            id=_id(row.id),
+            name=row.name,
+            description=row.description,
+            is_active=row.is_active,
+            coupon_type=row.coupon_type,
+            use_auto_generation=row.use_auto_generation,
+            simple_action=row.simple_action,
+            discount_amount=row.discount_amount,
+            available_for_coupons=rules.available_for_coupons(row),
+        )
+
+
+@strawberry.type(description="Progress rows of one step, counted by status.")
+class StepStats:
+    sequence_id: strawberry.ID = strawberry.field(description="The step's id.")
+    trigger_event: TriggerEventType = strawberry.field(  # type: ignore[valid-type]
+        description="The step's trigger (for a deleted step: that of its newest rows)."
+    )
+    step_number: int = strawberry.field(
+        description="The step's number (for a deleted step: that of its newest rows)."
+    )
+    total: int = strawberry.field(description="All rows of the step.")
+    scheduled: int = strawberry.field(description="Rows waiting to be sent.")
+    sending: int = strawberry.field(description="Rows being sent now.")
+    sent: int = strawberry.field(description="Rows sent.")
+    failed: int = strawberry.field(description="Rows that failed.")
+    skipped: int = strawberry.field(description="Rows skipped (unsubscribed, exited, ...).")
+    unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
+
+    @classmethod
+    def of(
+        cls, sequence_id: int, trigger: TriggerEvent, step_number: int, counts: StatusCounts
+    ) -> StepStats:
+        return cls(
+            sequence_id=_id(sequence_id),
+            trigger_event=trigger,
+            step_number=step_number,
+            total=counts.total,
+            scheduled=counts.scheduled,
+            sending=counts.sending,
+            sent=counts.sent,
+            failed=counts.failed,
+            skipped=counts.skipped,
+            unique_customers=counts.unique_customers,
+        )
+
+    @classmethod
+    def of_step(cls, step: StepStatsData) -> StepStats:
+        return cls.of(step.sequence_id, step.trigger_event, step.step_number, step.counts)
+
+
+@strawberry.type(description="One step of a segment's enter or exit sequence.")
+class EmailSequence:
+    template_pk: strawberry.Private[int]
+    id: strawberry.ID = strawberry.field(description="The step's id.")
+    segment_id: strawberry.ID = strawberry.field(description="The segment the step belongs to.")
+    trigger_event: TriggerEventType = strawberry.field(  # type: ignore[valid-type]
+        description="Entering or exiting the segment starts the step."
+    )
+    template_id: strawberry.ID = strawberry.field(description="The template the step sends.")
+    step_number: int = strawberry.field(description="1, 2, ... per segment and trigger.")
+    delay_minutes: int = strawberry.field(
+        description="Minutes from the trigger (not from the step before) to sending."
+    )
+    is_active: bool = strawberry.field(description="Inactive steps schedule and send nothing.")
+    max_sends: int = strawberry.field(
+        description="How often one customer may receive the step, ever."
+    )
+    generate_coupon: bool = strawberry.field(
+        description="Whether each message carries a coupon generated for it."
+    )
+    coupon_sales_rule_id: strawberry.ID | None = strawberry.field(
+        description="The sales rule coupons are generated from."
+    )
+    coupon_prefix: str | None = strawberry.field(
+        description="Prefix of generated codes; null uses `SEQ`."
+    )
+    coupon_expires_days: int = strawberry.field(
+        description="Days a generated coupon stays valid; 0 never expires."
+    )
+    created_at: datetime = strawberry.field(description="When the step was created.")
+    updated_at: datetime = strawberry.field(description="When the step was last changed.")
+
+    @strawberry.field(description="The template; null if it was deleted (due rows then fail).")
+    async def template(self, info: Info) -> NewsletterTemplate | None:
+        row = await info.context.loader(TemplateByIdLoader).load(self.template_pk)
+        return NewsletterTemplate.of(row) if row else None
+
+    @strawberry.field(description="The step's progress rows counted by status.")
+    async def stats(self, info: Info) -> StepStats:
+        step_id = int(self.id)
+        counts = await info.context.loader(StepCountsBySequenceLoader).load(step_id)
+        return StepStats.of(step_id, self.trigger_event, self.step_number, counts)
+
+    @classmethod
+    def of(cls, row: orm.EmailSequence) -> EmailSequence:
+        return cls(
+            template_pk=row.template_id,
+            id=_id(row.id),
+            segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
+            trigger_event=TriggerEvent(row.trigger_event),
+            template_id=_id(row.template_id),
+            step_number=row.step_number,
+            delay_minutes=row.delay_minutes,
+            is_active=row.is_active,
+            max_sends=row.max_sends,
+            generate_coupon=row.generate_coupon,
+            coupon_sales_rule_id=_maybe_id(row.coupon_sales_rule_id),
+            coupon_prefix=row.coupon_prefix,
+            coupon_expires_days=row.coupon_expires_days,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="One step of one customer's sequence: scheduled, sending or done.")
+class SequenceProgress:
+    customer_pk: strawberry.Private[int]
+    id: strawberry.ID = strawberry.field(description="The row's id.")
+    customer_id: strawberry.ID = strawberry.field(description="The customer it is for.")
+    segment_id: strawberry.ID = strawberry.field(description="The segment whose sequence it is.")
+    sequence_id: strawberry.ID = strawberry.field(
+        description="The step (it may have been deleted since)."
+    )
+    step_number: int = strawberry.field(description="The step's number when the row was written.")
+    trigger_type: TriggerEventType = strawberry.field(  # type: ignore[valid-type]
+        description="Whether entering or exiting started it."
+    )
+    status: ProgressStatusType = strawberry.field(  # type: ignore[valid-type]
+        description="Where the row stands."
+    )
+    scheduled_at: datetime = strawberry.field(description="When it is (or was) due.")
+    sent_at: datetime | None = strawberry.field(description="When it was sent.")
+    attempts: int = strawberry.field(description="Sending attempts so far.")
+    last_error: str | None = strawberry.field(
+        description="Why it failed, was skipped or is being retried."
+    )
+    coupon_code: str | None = strawberry.field(description="The coupon generated for it.")
+    message_id: str | None = strawberry.field(
+        description="The Message-ID header, the same on every attempt."
+    )
+    created_at: datetime = strawberry.field(description="When the row was written.")
+    updated_at: datetime = strawberry.field(description="When the row last changed.")
+
+    @strawberry.field(description="The customer; null if deleted meanwhile.")
+    async def customer(self, info: Info) -> Customer | None:
+        row = await info.context.loader(CustomerByIdLoader).load(self.customer_pk)
+        return Customer.of(row) if row else None
+
+    @classmethod
+    def of(cls, row: orm.SequenceProgress) -> SequenceProgress:
+        return cls(
+            customer_pk=row.customer_id,
+            id=_id(row.id),
+            customer_id=_id(row.customer_id),
+            segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
+            sequence_id=_id(row.sequence_id),
+            step_number=row.step_number,
+            trigger_type=TriggerEvent(row.trigger_type),
+            status=ProgressStatus(row.status),
+            scheduled_at=row.scheduled_at,
+            sent_at=row.sent_at,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            coupon_code=row.coupon_code,
+            message_id=row.message_id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="Messages sent on one UTC day.")
+class DayCount:
+    day: date = strawberry.field(description="The UTC day.")
+    count: int = strawberry.field(description="Rows sent that day.")
+
+
+@strawberry.type(description="A segment's progress rows counted by status, in total and per step.")
+class AutomationStats:
+    segment_id: strawberry.ID = strawberry.field(description="The segment.")
+    total: int = strawberry.field(description="All rows of the segment.")
+    scheduled: int = strawberry.field(description="Rows waiting to be sent.")
+    sending: int = strawberry.field(description="Rows being sent now.")
+    sent: int = strawberry.field(description="Rows sent.")
+    failed: int = strawberry.field(description="Rows that failed.")
+    skipped: int = strawberry.field(description="Rows skipped.")
+    unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
+    steps: list[StepStats] = strawberry.field(
+        description="Per step, enter before exit, then by step number; deleted steps that "
+        "left rows are listed too."
+    )
+
+    @strawberry.field(description="Rows sent per UTC day, oldest first, every day listed.")
+    async def sent_per_day(
+        self,
+        days: Annotated[
+            int, strawberry.argument(description="The last N days up to today, 1 to 366.")
+        ] = DEFAULT_SENT_DAYS,
+    ) -> list[DayCount]:
+        found = await sent_per_day_of(int(self.segment_id), days=days, now=datetime.now(UTC))
+        return [DayCount(day=day, count=count) for day, count in found]
+
+    @classmethod
+    def of(
+        cls, segment_id: int, counts: StatusCounts, steps: list[StepStatsData]
+    ) -> AutomationStats:
+        return cls(
+            segment_id=_id(segment_id),
+            total=counts.total,
+            scheduled=counts.scheduled,
+            sending=counts.sending,
+            sent=counts.sent,
+            failed=counts.failed,
+            skipped=counts.skipped,
+            unique_customers=counts.unique_customers,
+            steps=[StepStats.of_step(step) for step in steps],
+        )
+
+
+@strawberry.type(description="A coupon code of a sales rule.")
+class Coupon:
+    code: str = strawberry.field(description="The code a customer enters.")
+    sales_rule_id: strawberry.ID = strawberry.field(description="The rule it applies.")
+    customer_id: strawberry.ID | None = strawberry.field(
+        description="The customer it was generated for."
+    )
+    progress_id: strawberry.ID | None = strawberry.field(
+        description="The progress row whose message carried it."
+    )
+    usage_limit: int = strawberry.field(
+        description="How often it may be used in all; 0 is unlimited."
+    )
+    usage_per_customer: int = strawberry.field(description="How often one customer may use it.")
+    times_used: int = strawberry.field(description="Orders that used it.")
+    expiration_date: datetime | None = strawberry.field(description="When it expires; null never.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    is_expired: bool = strawberry.field(description="Whether its expiration date has passed.")
+    is_used_up: bool = strawberry.field(description="Whether it was used as often as allowed.")
+
+    @classmethod
+    def of(cls, row: CouponRow, now: datetime) -> Coupon:
+        return cls(
+            code=row.code,
+            sales_rule_id=_id(row.rule_id),  # type: ignore[attr-defined]
+            customer_id=_maybe_id(row.customer_id),
+            progress_id=_maybe_id(row.progress_id),
+            usage_limit=row.usage_limit,
+            usage_per_customer=row.usage_per_customer,
+            times_used=row.times_used,
+            expiration_date=row.expiration_date,
+            created_at=row.created_at,
+            is_expired=row.expiration_date is not None and row.expiration_date < now,
+            # As in Maho, a usage limit of 0 means unlimited.
+            is_used_up=row.usage_limit > 0 and row.times_used >= row.usage_limit,
+        )
+
+
+@strawberry.type(description="Automation settings every server and worker follows at once.")
+class AutomationSettings:
+    enabled: bool = strawberry.field(
+        description="The global switch: off, nothing is scheduled, sent or cleaned up."
+    )
+    progress_cleanup_days: int = strawberry.field(
+        description="Sent, failed and skipped rows are deleted after this many days."
+    )
+    coupon_cleanup_days: int = strawberry.field(
+        description="Unused generated coupons are deleted this many days after expiring."
+    )
+    rate_limit_per_day: int = strawberry.field(
+        description="Automation mails one customer may get per rolling 24 hours."
+    )
+    batch_size: int = strawberry.field(description="Due rows claimed per delivery batch.")
+
+    @classmethod
+    def of(cls, settings: SettingsData) -> AutomationSettings:
+        return cls(
+            enabled=settings.enabled,
+            progress_cleanup_days=settings.progress_cleanup_days,
+            coupon_cleanup_days=settings.coupon_cleanup_days,
+            rate_limit_per_day=settings.rate_limit_per_day,
+            batch_size=settings.batch_size,
+        )
+
+
+@strawberry.type(description="A stored report of the 24 hours before it was made.")
+class AutomationReport:
+    id: strawberry.ID = strawberry.field(description="The report's id.")
+    created_at: datetime = strawberry.field(description="When it was made.")
+    period_start: datetime = strawberry.field(description="Start of the period counted.")
+    period_end: datetime = strawberry.field(description="End of the period counted.")
+    sent: int = strawberry.field(description="Rows sent in the period.")
+    failed: int = strawberry.field(description="Rows that failed in the period.")
+    skipped: int = strawberry.field(description="Rows skipped in the period.")
+    scheduled: int = strawberry.field(description="Rows waiting when the report was made.")
+    total_active: int = strawberry.field(
+        description="Active segments with automation on and an active step."
+    )
+
+    @classmethod
+    def of(cls, row: orm.AutomationReport) -> AutomationReport:
+        return cls(
+            id=_id(row.id),
+            created_at=row.created_at,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            sent=row.sent,
+            failed=row.failed,
+            skipped=row.skipped,
+            scheduled=row.scheduled,
+            total_active=row.total_active,
+        )
+
+
+def template_connection(page: Page[TemplateRow]) -> Connection[NewsletterTemplate]:
+    return connection_of(page, template_cursor, NewsletterTemplate.of)
+
+
+def report_connection(page: Page[orm.AutomationReport]) -> Connection[AutomationReport]:
+    return connection_of(page, report_cursor, AutomationReport.of)
