@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from models.automation.sequences import check_auto_email_allowed
 from models.errors import DomainError
 from models.segments import service
 from models.segments.errors import segment_not_found
@@ -57,20 +58,52 @@ def _not_found(segment_id: int) -> list[Error]:
     return errors_from(segment_not_found(segment_id))
 
 
+async def _auto_email_refused(segment_id: int | None, data: service.SegmentData) -> list[Error]:
+    """Errors when automated emails would be switched on without an active step: with every
+    other problem of the input, so that one answer lists them all."""
+    problem = await check_auto_email_allowed(segment_id, data.auto_email_active)
+    if problem is None:
+        return []
+    if segment_id is not None and await service.get_segment(segment_id) is None:
+        return _not_found(segment_id)
+    try:
+        await service.validate_segment(data)
+    except DomainError as exc:
+        return errors_from([*exc.errors, problem])
+    return errors_from([problem])
+
+
 @strawberry.type
 class SegmentMutation:
-    @strawberry.mutation(permission_classes=[CanWrite], description="Saving never refreshes.")
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Saving never refreshes. autoEmailActive must be false: a new segment has "
+        "no email sequence steps yet.",
+    )
     async def create_segment(self, input: SegmentInput) -> SegmentPayload:
+        data = input.to_data()
+        refused = await _auto_email_refused(None, data)
+        if refused:
+            return SegmentPayload(segment=None, errors=refused)
         try:
-            row = await service.create_segment(input.to_data())
+            row = await service.create_segment(data)
         except DomainError as exc:
             return SegmentPayload(segment=None, errors=errors_from(exc))
         return SegmentPayload(segment=Segment.of(row), errors=[])
 
-    @strawberry.mutation(permission_classes=[CanWrite], description="Replaces every field.")
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Replaces every field. autoEmailActive can be switched on only while the "
+        "segment has an active email sequence step.",
+    )
     async def update_segment(self, id: strawberry.ID, input: SegmentInput) -> SegmentPayload:
+        data = input.to_data()
         try:
-            row = await service.update_segment(parse_id(id, "id"), input.to_data())
+            segment_id = parse_id(id, "id")
+            refused = await _auto_email_refused(segment_id, data)
+            if refused:
+                return SegmentPayload(segment=None, errors=refused)
+            row = await service.update_segment(segment_id, data)
         except DomainError as exc:
             return SegmentPayload(segment=None, errors=errors_from(exc))
         return SegmentPayload(segment=Segment.of(row), errors=[])

@@ -40,7 +40,8 @@ FULL_INPUT = {
     "refreshMode": "MANUAL",
     "priority": 3,
     "conditions": FEMALE,
-    "autoEmailActive": True,
+    # Switching automated emails on needs an active step (tests/resolvers/automation).
+    "autoEmailActive": False,
     "allowOverlappingSequences": True,
 }
 
@@ -61,7 +62,7 @@ async def test_create_segment_stores_every_field_and_stays_pending(api, store):
             "refreshMode": "MANUAL",
             "priority": 3,
             "conditions": FEMALE,
-            "autoEmailActive": True,
+            "autoEmailActive": False,
             "allowOverlappingSequences": True,
             "matchedCustomersCount": 0,
             "lastRefreshAt": None,
