@@ -167,6 +167,23 @@ async def test_process_counts_only_its_own_limited_job(
     assert _recipients(outbox) == ["ann@example.com", "bob@example.com"]
 
 
+async def test_process_gives_up_waiting_after_the_configured_time(
+    queued, shop, arq_queue, run_burst_worker, outbox
+):
+    impatient = queued.model_copy(update={"refresh_wait_seconds": 0.2})
+    token = await create_token("admin", ["admin"])
+    await _due_rows(shop)
+
+    async with running(create_app(impatient)) as started, asgi_client(started) as http:
+        data = await GraphQLClient(http, token).data(PROCESS, {"wait": True})
+
+    payload = data["processScheduledEmails"]
+    assert (payload["sent"], payload["errors"]) == (None, [])
+    # The job stays queued and runs later.
+    await run_burst_worker(arq_queue, settings=queued)
+    assert _recipients(outbox) == ["ann@example.com", "bob@example.com"]
+
+
 async def test_process_without_wait_only_queues_the_job(queued_gql, shop, arq_queue):
     await _due_rows(shop)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from models.automation import progress as progress_reads
 from models.automation.orm import ProgressStatus, SequenceProgress, TriggerEvent
 from tests.resolvers.automation.rows import DUE, progress, step, table
 
@@ -281,3 +282,19 @@ async def test_stats_of_a_missing_segment_and_out_of_range_days_are_errors(gql, 
     assert [(e["message"], e["extensions"]) for e in days["errors"]] == [
         ("days: Must be between 1 and 366, got 0.", {"code": "INVALID", "field": "days"})
     ]
+
+
+async def test_customers_rows_load_in_one_batch(gql, shop, monkeypatch):
+    await _rows(shop)
+    calls: list[tuple[list[int], int]] = []
+    original = progress_reads.progress_of_customers
+
+    async def counting(ids, limit_each):
+        calls.append((sorted(ids), limit_each))
+        return await original(ids, limit_each)
+
+    monkeypatch.setattr(progress_reads, "progress_of_customers", counting)
+
+    await gql.data(CUSTOMER_ROWS, {"first": 1})
+
+    assert calls == [([1, 2, 3], 1)]

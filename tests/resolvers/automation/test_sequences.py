@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.automation import stats
 from models.automation.orm import EmailSequence, ProgressStatus, TriggerEvent
 from tests.resolvers.automation.rows import progress, step, table
 
@@ -313,3 +314,48 @@ async def test_sales_rules_all_or_by_availability_for_coupons(gql, shop):
     assert everything == {"salesRules": [rule_5, rule_6]}
     assert usable == {"salesRules": [rule_5]}
     assert unusable == {"salesRules": [rule_6]}
+
+
+async def test_steps_templates_and_stats_of_many_segments_load_in_one_batch_each(
+    gql, shop, monkeypatch
+):
+    vips = await step(shop.segment_id, 1)
+    others = await step(shop.other_segment_id, 1)
+    await progress(vips, 1, ProgressStatus.SENT)
+    calls: list[list[int]] = []
+    original = stats.step_stats_for
+
+    async def counting(ids):
+        calls.append(sorted(ids))
+        return await original(ids)
+
+    monkeypatch.setattr(stats, "step_stats_for", counting)
+
+    data = await gql.data(
+        "{ segments { edges { node { name emailSequences { id template { code } "
+        "stats { total sent } } } } } }"
+    )
+
+    assert [e["node"] for e in data["segments"]["edges"]] == [
+        {
+            "name": "VIPs",
+            "emailSequences": [
+                {
+                    "id": str(vips.id),
+                    "template": {"code": "welcome"},
+                    "stats": {"total": 1, "sent": 1},
+                }
+            ],
+        },
+        {
+            "name": "Others",
+            "emailSequences": [
+                {
+                    "id": str(others.id),
+                    "template": {"code": "welcome"},
+                    "stats": {"total": 0, "sent": 0},
+                }
+            ],
+        },
+    ]
+    assert calls == [sorted([vips.id, others.id])]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import time_machine
+
 from models.automation.orm import SequenceProgress
 from models.coupons.orm import Coupon
 from models.mail.links import unsubscribe_url
@@ -202,6 +206,23 @@ async def test_render_shows_a_sample_coupon_of_a_coupon_step_and_writes_nothing(
         "errors": [],
     }
     assert (await Coupon.all().count(), await SequenceProgress.all().count()) == (0, 0)
+
+
+async def test_render_shows_the_expiry_a_coupon_made_now_would_get(gql, shop):
+    await NewsletterTemplate.filter(id=1).update(
+        text="<p>{{var coupon_code}} until {{var coupon_expires_formatted}} "
+        "({{var coupon_expires_date}})</p>"
+    )
+    await step(shop.segment_id, 1, generate_coupon=True, coupon_sales_rule_id=5)
+
+    with time_machine.travel(datetime(2025, 11, 13, 9, 0, tzinfo=UTC), tick=True):
+        data = await gql.data(
+            RENDER, {"template": "1", "customer": "1", "segment": str(shop.segment_id), "step": 1}
+        )
+
+    assert data["renderNewsletterTemplate"]["html"] == (
+        "<p>SAMPLE-CODE until Dec 13, 2025 (2025-12-13)</p>"
+    )
 
 
 async def test_render_without_a_coupon_step_leaves_the_coupon_empty(gql, shop):
