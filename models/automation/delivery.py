@@ -71,8 +71,8 @@ class Mailer:
     secret: str
     # Parallel SMTP transactions; matches the transport's connections.
     concurrency: int = 4
-    # How long a claimed row belongs to its worker before the sweep hands it back: well
-    # above the slowest SMTP transaction, or a slow send would be sent twice.
+    # How long a claimed row belongs to its worker before the sweep hands it back; renewed
+    # right before its SMTP transaction, so it must outlast the slowest transaction.
     lease: timedelta = LEASE
 
     @property
@@ -166,6 +166,8 @@ async def _deliver(
             report.deferred += 1
             return
         prepared = await _prepare(mailer, row, now)
+        if not await _renew_lease(row, now + mailer.lease):
+            return  # swept and claimed again while it waited: the new owner sends it
         await mailer.transport.send(prepared.message)
     except _Outcome as outcome:
         await _finish(row, outcome.status, outcome.reason, now)
@@ -301,9 +303,24 @@ async def _over_rate_limit(
     return oldest + RATE_WINDOW
 
 
+def _owned(row: SequenceProgress):  # type: ignore[no-untyped-def]
+    """The row as this worker claimed it: every claim counts an attempt, so a row swept and
+    claimed again by another worker no longer matches."""
+    return SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING, attempts=row.attempts)
+
+
+async def _renew_lease(row: SequenceProgress, until: datetime) -> bool:
+    """Extend the lease right before the SMTP transaction.
+
+    A claimed batch is sent a few rows at a time, so the last rows wait for the first;
+    the lease must cover one transaction from here, not the whole batch.
+    """
+    return bool(await _owned(row).update(lease_until=until))
+
+
 async def _defer(row: SequenceProgress, until: datetime, now: datetime) -> None:
     # The claim counted an attempt; a deferral is not one.
-    await SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING).update(
+    await _owned(row).update(
         status=ProgressStatus.SCHEDULED,
         scheduled_at=until,
         lease_until=None,
@@ -314,7 +331,7 @@ async def _defer(row: SequenceProgress, until: datetime, now: datetime) -> None:
 
 
 async def _retry(row: SequenceProgress, reason: str, at: datetime, now: datetime) -> None:
-    await SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING).update(
+    await _owned(row).update(
         status=ProgressStatus.SCHEDULED,
         scheduled_at=at,
         lease_until=None,
@@ -326,9 +343,7 @@ async def _retry(row: SequenceProgress, reason: str, at: datetime, now: datetime
 async def _finish(
     row: SequenceProgress, status: ProgressStatus, reason: str, now: datetime
 ) -> None:
-    await SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING).update(
-        status=status, last_error=reason, lease_until=None, updated_at=now
-    )
+    await _owned(row).update(status=status, last_error=reason, lease_until=None, updated_at=now)
 
 
 async def _mark_sent(row: SequenceProgress, prepared: _Prepared, now: datetime) -> bool:

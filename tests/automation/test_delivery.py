@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from models.automation.delivery import Mailer, send_due
+from models.automation.delivery import Mailer, next_due_at, send_due
 from models.automation.orm import (
     AutomationSettingsRow,
     EmailSequence,
@@ -356,3 +356,18 @@ async def test_without_smtp_the_message_lands_in_the_outbox(db, tmp_path: Path):
     [eml] = list((tmp_path / "outbox").iterdir())
     assert report.sent == 1
     assert f"Message-ID: <seq-progress-{row.id}@example.com>" in eml.read_text()
+
+
+async def test_the_next_wake_up_is_the_earliest_due_row_or_expiring_lease(db):
+    segment = await _store({1: "Ann", 2: "Bob"})
+    step = await _step(segment)
+    assert await next_due_at() is None
+
+    await _row(segment, step, 1, scheduled_at=NOW + timedelta(hours=2))
+    assert await next_due_at() == NOW + timedelta(hours=2)
+
+    # A dead worker's row comes back when its lease expires: that is a due time too.
+    await _row(
+        segment, step, 2, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=5)
+    )
+    assert await next_due_at() == NOW + timedelta(minutes=5)

@@ -71,8 +71,15 @@ async def sweep_expired_leases(
 
 
 async def next_due_at(conn: BaseDBAsyncClient, kind: Dialect) -> Any:
+    """The earliest due row, or the earliest lease to expire (a dead worker's rows)."""
     rows = await conn.execute_query_dict(
-        bind(kind, f"SELECT MIN(d.scheduled_at) AS due {_due(kind)}"), []
+        bind(
+            kind,
+            f"SELECT MIN(due) AS due FROM (SELECT MIN(d.scheduled_at) AS due {_due(kind)} "
+            "UNION ALL SELECT MIN(lease_until) AS due FROM sequence_progress "
+            "WHERE status = 'sending') AS next",
+        ),
+        [],
     )
     return rows[0]["due"] if rows else None
 
