@@ -43,7 +43,8 @@ from models.mail.transport import PermanentDeliveryError, TransientDeliveryError
 from models.mail.variables import CouponDetails, template_variables
 from models.segments.orm import Segment
 from models.store.customers import Customer, NewsletterSubscriber
-from models.store.reference import NewsletterTemplate, SalesRule, Store, Website
+from models.store.reads import customer_store_name
+from models.store.reference import NewsletterTemplate, SalesRule
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ async def _prepare(mailer: Mailer, row: SequenceProgress, now: datetime) -> _Pre
         customer_email=customer.email,
         segment_name=segment.name,
         step_number=row.step_number,
-        store_name=await _store_name(customer),
+        store_name=await customer_store_name(customer),
         unsubscribe_url=link,
         coupon=coupon,
     )
@@ -278,16 +279,6 @@ async def _coupon(step: EmailSequence, row: SequenceProgress, now: datetime) -> 
         discount_amount=rule.discount_amount,
         description=rule.description,
     )
-
-
-async def _store_name(customer: Customer) -> str:
-    store_id = customer.store_id  # type: ignore[attr-defined]
-    if store_id is not None:
-        store = await Store.get_or_none(id=store_id)
-        if store is not None:
-            return store.name
-    website = await Website.get_or_none(id=customer.website_id)  # type: ignore[attr-defined]
-    return website.name if website is not None else ""
 
 
 async def _over_rate_limit(

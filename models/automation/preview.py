@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.automation.delivery import _store_name
 from models.automation.orm import EmailSequence, TriggerEvent
 from models.automation.templates import get_template, template_not_found
 from models.coupons.rules import problem_of
@@ -20,6 +19,7 @@ from models.mail.render import RenderError, html_to_text, render
 from models.mail.variables import CouponDetails, template_variables
 from models.segments.orm import Segment
 from models.store.customers import Customer
+from models.store.reads import customer_store_name
 from models.store.reference import SalesRule
 
 SAMPLE_COUPON_CODE = "SAMPLE-CODE"
@@ -88,7 +88,7 @@ async def render_preview(
         customer_email=customer.email,
         segment_name=segment.name if segment is not None else "",
         step_number=number,
-        store_name=await _store_name(customer),
+        store_name=await customer_store_name(customer),
         unsubscribe_url=unsubscribe_url(links.public_url, links.secret, customer.id),
         coupon=coupon,
     )

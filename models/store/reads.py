@@ -247,3 +247,14 @@ async def sales_totals_of_customers(customer_ids: Iterable[int]) -> dict[int, Sa
         )
         for customer_id in wanted
     }
+
+
+async def customer_store_name(customer: Customer) -> str:
+    """The name of the customer's store view, else of its website (mail says where from)."""
+    store_id = customer.store_id  # type: ignore[attr-defined]
+    if store_id is not None:
+        store = await Store.get_or_none(id=store_id)
+        if store is not None:
+            return store.name
+    website = await Website.get_or_none(id=customer.website_id)  # type: ignore[attr-defined]
+    return website.name if website is not None else ""

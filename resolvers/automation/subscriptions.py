@@ -16,7 +16,7 @@ from models.automation.orm import SequenceProgress as ProgressRow
 from resolvers.automation.types import SequenceProgress
 from resolvers.context import Info
 from resolvers.permissions import CanRead
-from resolvers.segments.subscriptions import _messages, _redis, _segment_filter
+from resolvers.pubsub import messages, redis_of, segment_filter
 from tasks.automation import progress_channel
 
 
@@ -34,10 +34,10 @@ class AutomationSubscription:
             strawberry.ID | None, strawberry.argument(description="Only this segment's rows.")
         ] = None,
     ) -> AsyncGenerator[SequenceProgress, None]:
-        wanted = await _segment_filter(segment_id)
-        redis = _redis(info)
+        wanted = await segment_filter(segment_id)
+        redis = redis_of(info)
         channel = progress_channel(redis, wanted)
-        async for data in _messages(redis, channel, pattern=wanted is None):
+        async for data in messages(redis, channel, pattern=wanted is None):
             row = await ProgressRow.get_or_none(id=int(data["progress_id"]))
             if row is not None:
                 yield SequenceProgress.of(row)

@@ -10,16 +10,13 @@ import logging
 from collections.abc import AsyncGenerator
 from datetime import datetime
 
-import orjson
 import strawberry
-from redis.asyncio import Redis
 
-from models.errors import DomainError, ErrorCode
 from models.segments.orm import MembershipChange as Change
 from models.segments.orm import Segment as SegmentRow
 from resolvers.context import Info
-from resolvers.ids import parse_id
 from resolvers.permissions import CanRead
+from resolvers.pubsub import messages, redis_of, segment_filter
 from resolvers.segments.types import MembershipChangeKind, Segment
 from tasks.broadcast import membership_channel, refreshed_channel
 
@@ -33,47 +30,6 @@ class MembershipChange:
     website_id: int
     change: MembershipChangeKind  # type: ignore[valid-type]
     at: datetime
-
-
-async def _segment_filter(segment_id: strawberry.ID | None) -> int | None:
-    if segment_id is None:
-        return None
-    wanted = parse_id(segment_id, "segmentId")
-    if not await SegmentRow.exists(id=wanted):
-        raise DomainError.single(
-            "segmentId", ErrorCode.NOT_FOUND, f"Segment {segment_id} does not exist."
-        )
-    return wanted
-
-
-def _redis(info: Info) -> Redis:
-    redis = info.context.redis
-    if redis is None:
-        raise RuntimeError("subscriptions need a Redis client in the request context")
-    return redis
-
-
-async def _messages(redis: Redis, channel: str, *, pattern: bool) -> AsyncGenerator[dict, None]:
-    """Decoded JSON messages of one channel (or pattern) until the subscriber goes away."""
-    pubsub = redis.pubsub(ignore_subscribe_messages=True)
-    try:
-        if pattern:
-            await pubsub.psubscribe(channel)
-        else:
-            await pubsub.subscribe(channel)
-        async for message in pubsub.listen():
-            if message.get("type") in ("message", "pmessage"):
-                yield orjson.loads(message["data"])
-    finally:
-        # Runs when the client completes the operation or disconnects (task cancelled).
-        # Unsubscribing explicitly matters for memory://, where closing alone leaves the
-        # subscription registered on the in-process server.
-        try:
-            await (pubsub.punsubscribe() if pattern else pubsub.unsubscribe())
-        except Exception:
-            log.debug("unsubscribing from %s failed", channel, exc_info=True)
-        finally:
-            await pubsub.aclose()
 
 
 class NewEvents:
@@ -105,11 +61,11 @@ class SegmentSubscription:
     async def segment_membership_changed(
         self, info: Info, segment_id: strawberry.ID | None = None
     ) -> AsyncGenerator[MembershipChange, None]:
-        wanted = await _segment_filter(segment_id)
-        redis = _redis(info)
+        wanted = await segment_filter(segment_id)
+        redis = redis_of(info)
         channel = membership_channel(redis, wanted)
         seen = NewEvents()
-        async for data in _messages(redis, channel, pattern=wanted is None):
+        async for data in messages(redis, channel, pattern=wanted is None):
             if not seen.first_time(int(data["segment_id"]), data.get("event_id")):
                 continue
             yield MembershipChange(
@@ -127,11 +83,11 @@ class SegmentSubscription:
     async def segment_refreshed(
         self, info: Info, segment_id: strawberry.ID | None = None
     ) -> AsyncGenerator[Segment, None]:
-        wanted = await _segment_filter(segment_id)
-        redis = _redis(info)
+        wanted = await segment_filter(segment_id)
+        redis = redis_of(info)
         channel = refreshed_channel(redis, wanted)
         seen = NewEvents()
-        async for data in _messages(redis, channel, pattern=wanted is None):
+        async for data in messages(redis, channel, pattern=wanted is None):
             if not seen.first_time(int(data["segment_id"]), data.get("last_event_id")):
                 continue
             row = await SegmentRow.get_or_none(id=int(data["segment_id"]))

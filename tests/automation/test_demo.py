@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from models.automation.demo import write_demo_automation
 from models.automation.orm import EmailSequence
 from models.segments.orm import Segment
@@ -22,7 +24,7 @@ async def test_demo_campaigns_are_created_once_with_automation_on(db):
         ("Welcome new subscribers", True, True),
         ("Win-back", True, True),
     ]
-    steps = await EmailSequence.all().order_by("segment_id", "step_number")
+    steps: list[Any] = await EmailSequence.all().order_by("segment_id", "step_number")
     assert [
         (s.segment_id, s.step_number, s.template_id, s.delay_minutes, s.coupon_sales_rule_id)
         for s in steps
