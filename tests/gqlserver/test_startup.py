@@ -168,3 +168,15 @@ async def test_serve_refuses_auth_off_on_a_public_interface(tmp_path):
     )
     assert stdout == ""
     assert not (tmp_path / "served.sqlite3").exists()  # refused before touching anything
+
+
+async def test_serve_refuses_a_public_interface_without_a_secret_key(tmp_path):
+    code, stdout, stderr = await run_cli(tmp_path, "serve", "--host", "0.0.0.0")
+
+    assert code == 2
+    assert stderr == (
+        "segmentql: refusing to serve: SEGMENTQL_SECRET_KEY must be set to serve on "
+        "'0.0.0.0': it signs the unsubscribe links in every mail (e.g. `openssl rand -hex 32`)\n"
+    )
+    assert stdout == ""
+    assert not (tmp_path / "served.sqlite3").exists()
