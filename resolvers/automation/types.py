@@ -25,6 +25,7 @@ from models.store.reference import SalesRule as SalesRuleRow
 from resolvers.automation.loaders import StepCountsBySequenceLoader, TemplateByIdLoader
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
+from resolvers.rows import copy_fields
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import Customer
 
@@ -68,14 +69,7 @@ class NewsletterTemplate:
 
     @classmethod
     def of(cls, row: TemplateRow) -> NewsletterTemplate:
-        return cls(
-            id=_id(row.id),
-            code=row.code,
-            subject=row.subject,
-            text=row.text,
-            sender_name=row.sender_name,
-            sender_email=row.sender_email,
-        )
+        return copy_fields(cls, row, id=_id(row.id))
 
 
 @strawberry.type(description="A store's sales rule, as imported; coupon steps generate from one.")
@@ -100,16 +94,8 @@ class SalesRule:
 
     @classmethod
     def of(cls, row: SalesRuleRow) -> SalesRule:
-        return cls(
-            id=_id(row.id),
-            name=row.name,
-            description=row.description,
-            is_active=row.is_active,
-            coupon_type=row.coupon_type,
-            use_auto_generation=row.use_auto_generation,
-            simple_action=row.simple_action,
-            discount_amount=row.discount_amount,
-            available_for_coupons=rules.available_for_coupons(row),
+        return copy_fields(
+            cls, row, id=_id(row.id), available_for_coupons=rules.available_for_coupons(row)
         )
 
 
@@ -134,17 +120,12 @@ class StepStats:
     def of(
         cls, sequence_id: int, trigger: TriggerEvent, step_number: int, counts: StatusCounts
     ) -> StepStats:
-        return cls(
+        return copy_fields(
+            cls,
+            counts,
             sequence_id=_id(sequence_id),
             trigger_event=trigger,
             step_number=step_number,
-            total=counts.total,
-            scheduled=counts.scheduled,
-            sending=counts.sending,
-            sent=counts.sent,
-            failed=counts.failed,
-            skipped=counts.skipped,
-            unique_customers=counts.unique_customers,
         )
 
     @classmethod
@@ -197,22 +178,15 @@ class EmailSequence:
 
     @classmethod
     def of(cls, row: orm.EmailSequence) -> EmailSequence:
-        return cls(
+        return copy_fields(
+            cls,
+            row,
             template_pk=row.template_id,
             id=_id(row.id),
             segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
             trigger_event=TriggerEvent(row.trigger_event),
             template_id=_id(row.template_id),
-            step_number=row.step_number,
-            delay_minutes=row.delay_minutes,
-            is_active=row.is_active,
-            max_sends=row.max_sends,
-            generate_coupon=row.generate_coupon,
             coupon_sales_rule_id=_maybe_id(row.coupon_sales_rule_id),
-            coupon_prefix=row.coupon_prefix,
-            coupon_expires_days=row.coupon_expires_days,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
         )
 
 
@@ -252,23 +226,16 @@ class SequenceProgress:
 
     @classmethod
     def of(cls, row: orm.SequenceProgress) -> SequenceProgress:
-        return cls(
+        return copy_fields(
+            cls,
+            row,
             customer_pk=row.customer_id,
             id=_id(row.id),
             customer_id=_id(row.customer_id),
             segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
             sequence_id=_id(row.sequence_id),
-            step_number=row.step_number,
             trigger_type=TriggerEvent(row.trigger_type),
             status=ProgressStatus(row.status),
-            scheduled_at=row.scheduled_at,
-            sent_at=row.sent_at,
-            attempts=row.attempts,
-            last_error=row.last_error,
-            coupon_code=row.coupon_code,
-            message_id=row.message_id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
         )
 
 
@@ -307,15 +274,10 @@ class AutomationStats:
     def of(
         cls, segment_id: int, counts: StatusCounts, steps: list[StepStatsData]
     ) -> AutomationStats:
-        return cls(
+        return copy_fields(
+            cls,
+            counts,
             segment_id=_id(segment_id),
-            total=counts.total,
-            scheduled=counts.scheduled,
-            sending=counts.sending,
-            sent=counts.sent,
-            failed=counts.failed,
-            skipped=counts.skipped,
-            unique_customers=counts.unique_customers,
             steps=[StepStats.of_step(step) for step in steps],
         )
 
@@ -342,16 +304,12 @@ class Coupon:
 
     @classmethod
     def of(cls, row: CouponRow, now: datetime) -> Coupon:
-        return cls(
-            code=row.code,
+        return copy_fields(
+            cls,
+            row,
             sales_rule_id=_id(row.rule_id),  # type: ignore[attr-defined]
             customer_id=_maybe_id(row.customer_id),
             progress_id=_maybe_id(row.progress_id),
-            usage_limit=row.usage_limit,
-            usage_per_customer=row.usage_per_customer,
-            times_used=row.times_used,
-            expiration_date=row.expiration_date,
-            created_at=row.created_at,
             is_expired=row.expiration_date is not None and row.expiration_date < now,
             # As in Maho, a usage limit of 0 means unlimited.
             is_used_up=row.usage_limit > 0 and row.times_used >= row.usage_limit,
@@ -376,13 +334,7 @@ class AutomationSettings:
 
     @classmethod
     def of(cls, settings: SettingsData) -> AutomationSettings:
-        return cls(
-            enabled=settings.enabled,
-            progress_cleanup_days=settings.progress_cleanup_days,
-            coupon_cleanup_days=settings.coupon_cleanup_days,
-            rate_limit_per_day=settings.rate_limit_per_day,
-            batch_size=settings.batch_size,
-        )
+        return copy_fields(cls, settings)
 
 
 @strawberry.type(description="A stored report of the 24 hours before it was made.")
@@ -401,17 +353,7 @@ class AutomationReport:
 
     @classmethod
     def of(cls, row: orm.AutomationReport) -> AutomationReport:
-        return cls(
-            id=_id(row.id),
-            created_at=row.created_at,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            sent=row.sent,
-            failed=row.failed,
-            skipped=row.skipped,
-            scheduled=row.scheduled,
-            total_active=row.total_active,
-        )
+        return copy_fields(cls, row, id=_id(row.id))
 
 
 def template_connection(page: Page[TemplateRow]) -> Connection[NewsletterTemplate]:
