@@ -3,19 +3,22 @@ domain errors mapped into payloads."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
 import strawberry
 
-from models.automation import sequences, templates
+from models.automation import orm, sequences, templates
 from models.automation.preview import PreviewLinks, render_preview
 from models.automation.secret import link_secret
 from models.errors import DomainError
+from models.store.reference import NewsletterTemplate as TemplateRow
 from resolvers.automation.inputs import EmailSequenceInput, NewsletterTemplateInput
+from resolvers.automation.payloads import payload_of, refused
 from resolvers.automation.types import EmailSequence, NewsletterTemplate
 from resolvers.context import Info
-from resolvers.errors import Error, errors_from
+from resolvers.errors import Error
 from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload
 from resolvers.permissions import CanWrite
@@ -57,12 +60,18 @@ class RenderedEmailPayload:
     errors: list[Error] = strawberry.field(description="Empty when the template rendered.")
 
 
-def _deleted(deleted_id: int) -> DeletePayload:
-    return DeletePayload(deleted_id=strawberry.ID(str(deleted_id)), errors=[])
+async def _template_saved(save: Callable[[], Awaitable[TemplateRow]]) -> NewsletterTemplatePayload:
+    return await payload_of(
+        NewsletterTemplatePayload, "newsletter_template", save, NewsletterTemplate.of
+    )
 
 
-def _not_deleted(error: DomainError) -> DeletePayload:
-    return DeletePayload(deleted_id=None, errors=errors_from(error))
+async def _step_saved(save: Callable[[], Awaitable[orm.EmailSequence]]) -> EmailSequencePayload:
+    return await payload_of(EmailSequencePayload, "email_sequence", save, EmailSequence.of)
+
+
+async def _deleted(delete: Callable[[], Awaitable[int]]) -> DeletePayload:
+    return await payload_of(DeletePayload, "deleted_id", delete, lambda id: strawberry.ID(str(id)))
 
 
 async def _preview_links(info: Info) -> PreviewLinks:
@@ -78,11 +87,7 @@ async def _preview_links(info: Info) -> PreviewLinks:
 class TemplateMutation:
     @strawberry.mutation(permission_classes=[CanWrite], description="Stores a new template.")
     async def create_newsletter_template(self, input: TemplateFields) -> NewsletterTemplatePayload:
-        try:
-            row = await templates.create_template(input.to_data())
-        except DomainError as exc:
-            return NewsletterTemplatePayload(newsletter_template=None, errors=errors_from(exc))
-        return NewsletterTemplatePayload(newsletter_template=NewsletterTemplate.of(row), errors=[])
+        return await _template_saved(lambda: templates.create_template(input.to_data()))
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
@@ -91,21 +96,16 @@ class TemplateMutation:
     async def update_newsletter_template(
         self, id: TemplateId, input: TemplateFields
     ) -> NewsletterTemplatePayload:
-        try:
-            row = await templates.update_template(parse_id(id, "id"), input.to_data())
-        except DomainError as exc:
-            return NewsletterTemplatePayload(newsletter_template=None, errors=errors_from(exc))
-        return NewsletterTemplatePayload(newsletter_template=NewsletterTemplate.of(row), errors=[])
+        return await _template_saved(
+            lambda: templates.update_template(parse_id(id, "id"), input.to_data())
+        )
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
         description="Deletes a template, also while steps use it (their due rows then fail).",
     )
     async def delete_newsletter_template(self, id: TemplateId) -> DeletePayload:
-        try:
-            return _deleted(await templates.delete_template(parse_id(id, "id")))
-        except DomainError as exc:
-            return _not_deleted(exc)
+        return await _deleted(lambda: templates.delete_template(parse_id(id, "id")))
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
@@ -139,7 +139,7 @@ class TemplateMutation:
                 now=datetime.now(UTC),
             )
         except DomainError as exc:
-            return RenderedEmailPayload(subject=None, html=None, text=None, errors=errors_from(exc))
+            return refused(RenderedEmailPayload, exc)
         return RenderedEmailPayload(
             subject=rendered.subject, html=rendered.html, text=rendered.text, errors=[]
         )
@@ -151,11 +151,7 @@ class SequenceMutation:
         permission_classes=[CanWrite], description="Stores a new step of a segment's sequence."
     )
     async def create_email_sequence(self, input: StepFields) -> EmailSequencePayload:
-        try:
-            row = await sequences.create_sequence(input.to_data())
-        except DomainError as exc:
-            return EmailSequencePayload(email_sequence=None, errors=errors_from(exc))
-        return EmailSequencePayload(email_sequence=EmailSequence.of(row), errors=[])
+        return await _step_saved(lambda: sequences.create_sequence(input.to_data()))
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
@@ -163,11 +159,9 @@ class SequenceMutation:
         "segment or trigger skips its scheduled rows.",
     )
     async def update_email_sequence(self, id: StepId, input: StepFields) -> EmailSequencePayload:
-        try:
-            row = await sequences.update_sequence(parse_id(id, "id"), input.to_data())
-        except DomainError as exc:
-            return EmailSequencePayload(email_sequence=None, errors=errors_from(exc))
-        return EmailSequencePayload(email_sequence=EmailSequence.of(row), errors=[])
+        return await _step_saved(
+            lambda: sequences.update_sequence(parse_id(id, "id"), input.to_data())
+        )
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
@@ -175,7 +169,4 @@ class SequenceMutation:
         "trigger move up by one, sent history stays in the stats.",
     )
     async def delete_email_sequence(self, id: StepId) -> DeletePayload:
-        try:
-            return _deleted(await sequences.delete_sequence(parse_id(id, "id")))
-        except DomainError as exc:
-            return _not_deleted(exc)
+        return await _deleted(lambda: sequences.delete_sequence(parse_id(id, "id")))

@@ -14,9 +14,11 @@ from arq.jobs import Job
 from models.automation.orm import TriggerEvent
 from models.automation.reports import generate_report
 from models.automation.scheduling import start_sequence
+from models.automation.settings import AutomationSettings as SettingsData
 from models.automation.settings import automation_settings, update_automation_settings
 from models.errors import DomainError, ErrorCode
 from resolvers.automation.inputs import AutomationSettingsInput
+from resolvers.automation.payloads import payload_of, refused
 from resolvers.automation.types import (
     AutomationReport,
     AutomationSettings,
@@ -24,7 +26,7 @@ from resolvers.automation.types import (
     TriggerEventType,
 )
 from resolvers.context import Info
-from resolvers.errors import Error, errors_from
+from resolvers.errors import Error
 from resolvers.ids import parse_id
 from resolvers.permissions import CanWrite, IsAdmin
 from tasks.automation import SEND_DUE_JOB, publish_progress, wake_delivery
@@ -77,18 +79,6 @@ class AutomationReportPayload:
     errors: list[Error] = strawberry.field(description="Empty when the report was stored.")
 
 
-def _not_processed(error: DomainError) -> ProcessEmailsPayload:
-    return ProcessEmailsPayload(
-        job_id=None,
-        sent=None,
-        failed=None,
-        skipped=None,
-        deferred=None,
-        retried=None,
-        errors=errors_from(error),
-    )
-
-
 async def _job_result(job: Job, seconds: float) -> dict[str, Any] | None:
     """The job's counts once it finished; None if it failed or is still running."""
     try:
@@ -99,6 +89,10 @@ async def _job_result(job: Job, seconds: float) -> dict[str, Any] | None:
         log.info("delivery job %s failed: %s", job.job_id, exc)
         return None
     return result if isinstance(result, dict) else None
+
+
+async def _stored_settings(input: AutomationSettingsInput) -> SettingsData:
+    return await update_automation_settings(input.applied_to(await automation_settings()))
 
 
 def _wait_seconds(info: Info) -> float:
@@ -130,7 +124,7 @@ class AutomationMutation:
                 TriggerEvent(trigger),
             )
         except DomainError as exc:
-            return StartSequencePayload(scheduled=[], errors=errors_from(exc))
+            return refused(StartSequencePayload, exc, scheduled=[])
         queue = info.context.queue
         if rows and queue is not None:
             changed = [(row.id, row.segment_id) for row in rows]  # type: ignore[attr-defined]
@@ -158,12 +152,13 @@ class AutomationMutation:
         ] = False,
     ) -> ProcessEmailsPayload:
         if limit is not None and not 1 <= limit <= MAX_PROCESS_LIMIT:
-            return _not_processed(
+            return refused(
+                ProcessEmailsPayload,
                 DomainError.single(
                     "limit",
                     ErrorCode.INVALID,
                     f"Must be between 1 and {MAX_PROCESS_LIMIT}, got {limit}.",
-                )
+                ),
             )
         queue = info.context.queue
         if queue is None:
@@ -192,11 +187,12 @@ class AutomationMutation:
             AutomationSettingsInput, strawberry.argument(description="The settings to change.")
         ],
     ) -> AutomationSettingsPayload:
-        try:
-            stored = await update_automation_settings(input.applied_to(await automation_settings()))
-        except DomainError as exc:
-            return AutomationSettingsPayload(settings=None, errors=errors_from(exc))
-        return AutomationSettingsPayload(settings=AutomationSettings.of(stored), errors=[])
+        return await payload_of(
+            AutomationSettingsPayload,
+            "settings",
+            lambda: _stored_settings(input),
+            AutomationSettings.of,
+        )
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
