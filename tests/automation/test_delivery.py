@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,25 +20,21 @@ from models.automation.orm import (
     ProgressStatus,
     SequenceProgress,
     SequenceSendCount,
-    TriggerEvent,
 )
 from models.coupons.orm import Coupon
 from models.mail.links import read_unsubscribe_token
 from models.mail.transport import OutboxTransport, SmtpTransport
 from models.segments.orm import Segment
-from models.store.customers import Customer, NewsletterSubscriber
-from models.store.reference import NewsletterTemplate, SalesRule, Store
+from models.store.customers import Customer
+from models.store.reference import SalesRule, Store
+from tests.automation.step_rows import WELCOME, progress, welcome_rows
 from tests.mail.smtp_server import SmtpServer
 from tests.segments.segment_rows import customers_named
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SECRET = "test-secret"
 PUBLIC_URL = "https://shop.example.com/api"
-TEMPLATE = (
-    "<p>Hi {{var customer_firstname}}, welcome to {{var store_name}}.</p>"
-    "<p>Code {{var coupon_code}}: {{var coupon_discount_text}}</p>"
-    '<a href="{{var unsubscribe_url}}">Unsubscribe</a>'
-)
+TEMPLATE = WELCOME + '<a href="{{var unsubscribe_url}}">Unsubscribe</a>'
 
 
 @pytest.fixture
@@ -66,22 +61,7 @@ async def _store(customers: dict[int, str], *, unsubscribed: set[int] = frozense
     await customers_named(customers)
     await Store.create(id=1, website_id=1, code="default", name="Example Store")
     await Customer.filter(id__in=list(customers)).update(store_id=1)
-    for customer_id in customers:
-        status = 3 if customer_id in unsubscribed else 1
-        await NewsletterSubscriber.create(customer_id=customer_id, subscriber_status=status)
-    await NewsletterTemplate.create(
-        id=1, code="welcome", subject="Welcome {{var customer_firstname}}", text=TEMPLATE
-    )
-    await SalesRule.create(
-        id=5,
-        name="15% off",
-        description="Welcome discount",
-        is_active=True,
-        coupon_type="specific",
-        use_auto_generation=True,
-        simple_action="by_percent",
-        discount_amount=Decimal("15"),
-    )
+    await welcome_rows({cid: 3 if cid in unsubscribed else 1 for cid in customers}, TEMPLATE)
     return await Segment.create(name="New customers", website_ids=[1], auto_email_active=True)
 
 
@@ -90,15 +70,10 @@ async def _step(segment: Segment, number: int = 1, **fields: Any) -> EmailSequen
     return await EmailSequence.create(segment_id=segment.id, step_number=number, **values)
 
 
-async def _row(segment: Segment, step: EmailSequence, customer_id: int, **fields: Any):  # type: ignore[no-untyped-def]
-    values = {"scheduled_at": NOW - timedelta(minutes=1), **fields}
-    return await SequenceProgress.create(
-        customer_id=customer_id,
-        segment_id=segment.id,
-        sequence_id=step.id,
-        step_number=step.step_number,
-        trigger_type=TriggerEvent.ENTER,
-        **values,
+async def _row(step: EmailSequence, customer_id: int, **fields: Any) -> SequenceProgress:
+    """A row of `step` due a minute before NOW."""
+    return await progress(
+        step, customer_id, **{"scheduled_at": NOW - timedelta(minutes=1), **fields}
     )
 
 
@@ -111,8 +86,8 @@ def _body(message: EmailMessage) -> str:
 async def test_a_due_row_is_sent_and_marked_with_its_queue_record(db, smtp_server):
     segment = await _store({1: "Ann"})
     step = await _step(segment)
-    row = await _row(segment, step, 1)
-    later = await _row(segment, step, 1, scheduled_at=NOW + timedelta(hours=1))
+    row = await _row(step, 1)
+    later = await _row(step, 1, scheduled_at=NOW + timedelta(hours=1))
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
 
@@ -151,7 +126,7 @@ async def test_running_twice_sends_once(db, smtp_server):
     segment = await _store({1: "Ann", 2: "Bob"})
     step = await _step(segment)
     for customer_id in (1, 2):
-        await _row(segment, step, customer_id)
+        await _row(step, customer_id)
     mailer = mailer_for(smtp_server)
 
     first = await send_due(mailer, now=at(NOW))
@@ -168,7 +143,7 @@ async def test_two_workers_racing_send_each_row_once(db, smtp_server):
     segment = await _store({cid: f"C{cid}" for cid in range(1, 21)})
     step = await _step(segment)
     for customer_id in range(1, 21):
-        await _row(segment, step, customer_id)
+        await _row(step, customer_id)
 
     reports = await asyncio.gather(
         send_due(mailer_for(smtp_server), now=at(NOW)),
@@ -186,7 +161,7 @@ async def test_a_coupon_is_generated_once_and_reused_by_the_retry(db, smtp_serve
     step = await _step(
         segment, generate_coupon=True, coupon_sales_rule_id=5, coupon_prefix="WELCOME"
     )
-    row = await _row(segment, step, 1)
+    row = await _row(step, 1)
     smtp_server.answer(451, times=1)
     mailer = mailer_for(smtp_server)
 
@@ -209,7 +184,7 @@ async def test_a_coupon_is_generated_once_and_reused_by_the_retry(db, smtp_serve
 
 async def test_a_permanent_rejection_fails_at_once(db, smtp_server):
     segment = await _store({1: "Ann"})
-    row = await _row(segment, await _step(segment), 1)
+    row = await _row(await _step(segment), 1)
     smtp_server.answer(550)
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
@@ -223,7 +198,7 @@ async def test_a_permanent_rejection_fails_at_once(db, smtp_server):
 
 async def test_transient_failures_retry_with_backoff_then_fail_after_five_attempts(db, smtp_server):
     segment = await _store({1: "Ann"})
-    row = await _row(segment, await _step(segment), 1)
+    row = await _row(await _step(segment), 1)
     smtp_server.answer(451)
     mailer = mailer_for(smtp_server)
     moment = NOW
@@ -252,10 +227,10 @@ async def test_rows_that_must_not_be_sent_are_skipped_or_failed_with_the_reason(
     coupon_step = await _step(segment, 2, generate_coupon=True, coupon_sales_rule_id=5)
     gone_template = await _step(segment, 3, template_id=99)
     rows = {
-        "unsubscribed": await _row(segment, step, 2),
-        "deleted": await _row(segment, step, 3),
-        "no template": await _row(segment, gone_template, 1),
-        "rule inactive": await _row(segment, coupon_step, 4),
+        "unsubscribed": await _row(step, 2),
+        "deleted": await _row(step, 3),
+        "no template": await _row(gone_template, 1),
+        "rule inactive": await _row(coupon_step, 4),
     }
     await Customer.filter(id=3).delete()
     await SalesRule.filter(id=5).update(is_active=False)
@@ -283,13 +258,12 @@ async def test_the_rate_limit_defers_to_when_the_window_frees(db, smtp_server):
     await AutomationSettingsRow.create(id=1, rate_limit_per_day=2)
     for hours_ago in (20, 3):
         await _row(
-            segment,
             step,
             1,
             status=ProgressStatus.SENT,
             sent_at=NOW - timedelta(hours=hours_ago),
         )
-    row = await _row(segment, step, 1)
+    row = await _row(step, 1)
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
 
@@ -308,7 +282,6 @@ async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db
     segment = await _store({1: "Ann"})
     step = await _step(segment)
     row = await _row(
-        segment,
         step,
         1,
         status=ProgressStatus.SENDING,
@@ -317,7 +290,7 @@ async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db
         message_id="<seq-progress-1@example.com>",
     )
     still_leased = await _row(
-        segment, step, 1, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=1)
+        step, 1, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=1)
     )
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
@@ -331,7 +304,7 @@ async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db
 
 async def test_nothing_is_claimed_while_automation_is_off(db, smtp_server):
     segment = await _store({1: "Ann"})
-    row = await _row(segment, await _step(segment), 1)
+    row = await _row(await _step(segment), 1)
     await AutomationSettingsRow.create(id=1, enabled=False)
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
@@ -343,7 +316,7 @@ async def test_nothing_is_claimed_while_automation_is_off(db, smtp_server):
 
 async def test_without_smtp_the_message_lands_in_the_outbox(db, tmp_path: Path):
     segment = await _store({1: "Ann"})
-    row = await _row(segment, await _step(segment), 1)
+    row = await _row(await _step(segment), 1)
     mailer = Mailer(
         transport=OutboxTransport(tmp_path / "outbox"),
         mail_from="shop@example.com",
@@ -363,11 +336,9 @@ async def test_the_next_wake_up_is_the_earliest_due_row_or_expiring_lease(db):
     step = await _step(segment)
     assert await next_due_at() is None
 
-    await _row(segment, step, 1, scheduled_at=NOW + timedelta(hours=2))
+    await _row(step, 1, scheduled_at=NOW + timedelta(hours=2))
     assert await next_due_at() == NOW + timedelta(hours=2)
 
     # A dead worker's row comes back when its lease expires: that is a due time too.
-    await _row(
-        segment, step, 2, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=5)
-    )
+    await _row(step, 2, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=5))
     assert await next_due_at() == NOW + timedelta(minutes=5)

@@ -4,7 +4,8 @@ email sequence step, and change nothing then."""
 from __future__ import annotations
 
 from models.segments.orm import Segment
-from tests.resolvers.automation.rows import step, table
+from tests.automation.step_rows import step
+from tests.resolvers.automation.rows import table
 
 SEGMENT_FIELDS = "segment { id autoEmailActive } errors { field code message }"
 CREATE_SEGMENT = f"""

@@ -24,8 +24,9 @@ from models.automation.orm import (
 )
 from models.coupons.orm import Coupon
 from models.store.reference import NewsletterTemplate
+from tests.automation.step_rows import DUE, progress, step
 from tests.graphql_client import GraphQLClient, asgi_client, make_settings, running
-from tests.resolvers.automation.rows import DUE, PUBLIC_URL, SECRET, progress, step, table
+from tests.resolvers.automation.rows import PUBLIC_URL, SECRET, table
 
 PROCESS = """
 mutation($limit: Int, $wait: Boolean) {

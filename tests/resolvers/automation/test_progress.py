@@ -9,7 +9,8 @@ import time_machine
 
 from models.automation import progress as progress_reads
 from models.automation.orm import ProgressStatus, SequenceProgress, TriggerEvent
-from tests.resolvers.automation.rows import DUE, progress, step, table
+from tests.automation.step_rows import DUE, progress, step
+from tests.resolvers.automation.rows import table
 
 ROW = """
 id customerId segmentId sequenceId stepNumber triggerType status scheduledAt sentAt attempts

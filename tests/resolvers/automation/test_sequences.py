@@ -6,7 +6,8 @@ from typing import Any
 
 from models.automation import stats
 from models.automation.orm import EmailSequence, ProgressStatus, TriggerEvent
-from tests.resolvers.automation.rows import progress, step, table
+from tests.automation.step_rows import progress, step
+from tests.resolvers.automation.rows import table
 
 STEP = """
 id segmentId triggerEvent templateId stepNumber delayMinutes isActive maxSends generateCoupon

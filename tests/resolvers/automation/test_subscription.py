@@ -11,9 +11,9 @@ from starlette.applications import Starlette
 from models.auth.tokens import create_token
 from models.automation.orm import ProgressStatus, SequenceProgress
 from tasks.automation import progress_channel, publish_progress
+from tests.automation.step_rows import progress, step
 from tests.e2e.wsclient import SubscriptionClient, subscription_client, wait_subscribed
 from tests.graphql_client import uvicorn_server
-from tests.resolvers.automation.rows import progress, step
 
 WAIT = 5.0
 CHANGED = """

@@ -10,7 +10,8 @@ from models.automation.orm import SequenceProgress
 from models.coupons.orm import Coupon
 from models.mail.links import unsubscribe_url
 from models.store.reference import NewsletterTemplate
-from tests.resolvers.automation.rows import PUBLIC_URL, SECRET, step, table
+from tests.automation.step_rows import step
+from tests.resolvers.automation.rows import PUBLIC_URL, SECRET, table
 
 FIELDS = "id code subject text senderName senderEmail"
 CREATE = f"""
