@@ -29,7 +29,10 @@ from tasks.automation import (
 )
 from tasks.consumers import ConsumerRunner
 from tasks.registry import cron_jobs
+from tests.automation.step_rows import progress
 from tests.segments.segment_rows import customers_named, firstname_is
+
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 async def _automated_segment(delay_minutes: int) -> Segment:
@@ -43,7 +46,7 @@ async def _automated_segment(delay_minutes: int) -> Segment:
     step = await EmailSequence.create(
         segment_id=segment.id, template_id=1, step_number=1, delay_minutes=delay_minutes
     )
-    await EmailSequence.filter(id=step.id).update(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    await EmailSequence.filter(id=step.id).update(created_at=LONG_AGO)
     return segment
 
 
@@ -133,19 +136,18 @@ async def test_the_delivery_job_sends_due_rows_and_publishes_their_progress(
     assert {p["segment_id"] for p in published} == {segment.id}
 
 
-async def test_crons_do_nothing_while_automation_is_off(db):
+async def _finished_long_ago(status: ProgressStatus) -> SequenceProgress:
+    """A row for customer 1 of an automated segment's step, finished with `status`, scheduled
+    and written on 2020-01-01, without sent_at."""
     segment = await _automated_segment(delay_minutes=0)
     step = await EmailSequence.get(segment_id=segment.id)
-    old = await SequenceProgress.create(
-        customer_id=1,
-        segment_id=segment.id,
-        sequence_id=step.id,
-        step_number=1,
-        trigger_type="enter",
-        status=ProgressStatus.SENT,
-        scheduled_at=datetime(2020, 1, 1, tzinfo=UTC),
-    )
-    await SequenceProgress.filter(id=old.id).update(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    old = await progress(step, 1, status, scheduled_at=LONG_AGO, sent_at=None)
+    await SequenceProgress.filter(id=old.id).update(created_at=LONG_AGO)
+    return old
+
+
+async def test_crons_do_nothing_while_automation_is_off(db):
+    old = await _finished_long_ago(ProgressStatus.SENT)
     await AutomationSettingsRow.create(id=1, enabled=False)
 
     assert await cleanup_progress({}) == {}
@@ -176,18 +178,7 @@ def test_the_four_automation_crons_follow_their_settings():
 
 async def test_a_cleanup_run_twice_deletes_once(db):
     # Idempotence of the cron body: the second run finds nothing left to delete.
-    segment = await _automated_segment(delay_minutes=0)
-    step = await EmailSequence.get(segment_id=segment.id)
-    old = await SequenceProgress.create(
-        customer_id=1,
-        segment_id=segment.id,
-        sequence_id=step.id,
-        step_number=1,
-        trigger_type="enter",
-        status=ProgressStatus.FAILED,
-        scheduled_at=datetime(2020, 1, 1, tzinfo=UTC),
-    )
-    await SequenceProgress.filter(id=old.id).update(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    await _finished_long_ago(ProgressStatus.FAILED)
 
     results = [await cleanup_progress({}), await cleanup_progress({})]
 
