@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from redis.asyncio import Redis
 
-from tests.e2e.processes import Segmentql
+from tests.e2e.documents import CREATE_SEGMENT
+from tests.e2e.processes import Segmentql, free_port, wait_ready
 from tests.e2e.wsclient import wait_subscribed
 
 WAIT = 15.0  # seconds any one step may take before the test fails
@@ -74,6 +80,40 @@ class Deployment:
     token: str
     redis: Redis
     cli: Segmentql
+    worker: subprocess.Popen[bytes] | None = None
+
+
+def ndjson(records: list[dict]) -> bytes:
+    return "".join(json.dumps(record) + "\n" for record in records).encode()
+
+
+@asynccontextmanager
+async def deployed(
+    workdir: Path, database_url: str, redis_url: str, *, worker: bool = True
+) -> AsyncIterator[Deployment]:
+    """`segmentql serve` and, with `worker`, a `segmentql worker`, ready: the database
+    migrated, an admin token made, STORE and Ann's completed order 101 (500) imported.
+    Afterwards every process is stopped and the logs printed (pytest shows them when the
+    test failed)."""
+    cli = Segmentql(workdir, DATABASE_URL=database_url, REDIS_URL=redis_url)
+    # With memory:// Redis is inside the server: the test cannot look at its subscribers.
+    redis = Redis() if redis_url == "memory://" else Redis.from_url(redis_url)
+    try:
+        await cli.run("migrate")
+        token = await cli.run("token", "create", "--name", "e2e", "--scope", "admin")
+        await cli.run("import", "-", stdin=ndjson([*STORE, order(101, 1, 500, "complete")]))
+        port = free_port()
+        server = cli.start("serve", "--host", "127.0.0.1", "--port", str(port), log_name="serve")
+        workers = [cli.start("worker", log_name="worker")] if worker else []
+        base_url = f"http://127.0.0.1:{port}"
+        await wait_ready(base_url, [server, *workers])
+        yield Deployment(base_url, token.strip().splitlines()[-1], redis, cli, *workers)
+    finally:
+        await cli.stop_all()
+        await redis.aclose()
+        print("--- serve log ---\n" + cli.log("serve"))
+        # A test that kills the worker starts the next one as worker-2.
+        print("--- worker log ---\n" + cli.log("worker") + cli.log("worker-2"))
 
 
 async def post(deployment: Deployment, query: str, variables: dict) -> dict:
@@ -87,6 +127,25 @@ async def post(deployment: Deployment, query: str, variables: dict) -> dict:
     body = response.json()
     assert "errors" not in body, body["errors"]
     return body["data"]
+
+
+async def create_big_spenders(deployment: Deployment) -> str:
+    """A segment "Big spenders" (lifetime sales over 100) of website 1, refreshed
+    automatically; its id."""
+    created = await post(
+        deployment,
+        CREATE_SEGMENT,
+        {
+            "input": {
+                "name": "Big spenders",
+                "websiteIds": [1],
+                "refreshMode": "AUTO",
+                "conditions": BIG_SPENDERS,
+            }
+        },
+    )
+    assert created["createSegment"]["errors"] == []
+    return str(created["createSegment"]["segment"]["id"])
 
 
 async def wait_for_subscribers(redis: Redis, channels: list[str], expected: int) -> None:

@@ -10,59 +10,35 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
-import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 import pytest_asyncio
-from redis.asyncio import Redis
 
 from tests.conftest import require
 from tests.e2e.deployment import (
-    BIG_SPENDERS,
-    STORE,
     WAIT,
     Deployment,
+    create_big_spenders,
+    deployed,
+    ndjson,
     order,
     post,
     wait_for_subscribers,
 )
 from tests.e2e.documents import (
-    CREATE_SEGMENT,
     MEMBERSHIP_CHANGED,
     REFRESH_SEGMENT,
     SEGMENT_REFRESHED,
     UPSERT,
 )
-from tests.e2e.processes import Segmentql, free_port, fresh_pg_database, wait_ready
+from tests.e2e.processes import fresh_pg_database
 from tests.e2e.wsclient import SubscriptionClient, subscription_client
 
 BROADCASTER = "subscription_broadcast"
-
-
-def ndjson(records: list[dict]) -> bytes:
-    return "".join(json.dumps(record) + "\n" for record in records).encode()
-
-
-async def create_big_spenders(deployment: Deployment) -> str:
-    created = await post(
-        deployment,
-        CREATE_SEGMENT,
-        {
-            "input": {
-                "name": "Big spenders",
-                "websiteIds": [1],
-                "refreshMode": "AUTO",
-                "conditions": BIG_SPENDERS,
-            }
-        },
-    )
-    assert created["createSegment"]["errors"] == []
-    return str(created["createSegment"]["segment"]["id"])
 
 
 async def changes(ws: SubscriptionClient, count: int) -> list[tuple[str, str]]:
@@ -74,31 +50,16 @@ async def changes(ws: SubscriptionClient, count: int) -> list[tuple[str, str]]:
 class OnPostgres:
     deployment: Deployment
     database_url: str
-    worker: subprocess.Popen[bytes]
 
 
 @pytest_asyncio.fixture
 async def on_postgres(tmp_path: Path, redis_url: str) -> AsyncIterator[OnPostgres]:
     await require("postgres")
-    async with fresh_pg_database() as database_url:
-        cli = Segmentql(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url)
-        redis = Redis.from_url(redis_url)
-        try:
-            await cli.run("migrate")
-            token = await cli.run("token", "create", "--name", "e2e", "--scope", "admin")
-            await cli.run("import", "-", stdin=ndjson([*STORE, order(101, 1, 500, "complete")]))
-            port = free_port()
-            server = cli.start("serve", "--port", str(port), log_name="serve")
-            worker = cli.start("worker", log_name="worker")
-            base_url = f"http://127.0.0.1:{port}"
-            await wait_ready(base_url, [server, worker])
-            deployment = Deployment(base_url, token.strip().splitlines()[-1], redis, cli)
-            yield OnPostgres(deployment, database_url, worker)
-        finally:
-            await cli.stop_all()
-            await redis.aclose()
-            print("--- serve log ---\n" + cli.log("serve"))
-            print("--- worker log ---\n" + cli.log("worker") + cli.log("worker-2"))
+    async with (
+        fresh_pg_database() as database_url,
+        deployed(tmp_path, database_url, redis_url) as deployment,
+    ):
+        yield OnPostgres(deployment, database_url)
 
 
 async def event_count(pg: asyncpg.Connection, segment_id: str) -> int:
@@ -140,8 +101,9 @@ async def test_events_committed_before_a_worker_was_killed_are_published_once(on
                     break
                 await asyncio.sleep(0.1)
             assert await event_count(pg, segment_id) == 3
-            on_postgres.worker.send_signal(signal.SIGKILL)
-            on_postgres.worker.wait(timeout=WAIT)
+            assert deployment.worker is not None
+            deployment.worker.send_signal(signal.SIGKILL)
+            deployment.worker.wait(timeout=WAIT)
             await hold.rollback()
             await ws.quiet("changes", 1.5)
 
@@ -168,23 +130,10 @@ async def test_events_committed_before_a_worker_was_killed_are_published_once(on
 
 
 async def test_an_import_in_another_process_reaches_a_subscriber_of_serve(tmp_path: Path):
-    cli = Segmentql(
-        tmp_path,
-        DATABASE_URL=f"sqlite://{tmp_path / 'segmentql.sqlite3'}",
-        REDIS_URL="memory://",
-    )
-    try:
-        await cli.run("migrate")
-        token = (await cli.run("token", "create", "--name", "e2e", "--scope", "admin")).strip()
-        await cli.run("import", "-", stdin=ndjson([*STORE, order(101, 1, 500, "complete")]))
-        port = free_port()
-        server = cli.start("serve", "--port", str(port), log_name="serve")
-        base_url = f"http://127.0.0.1:{port}"
-        await wait_ready(base_url, [server])
-        # Redis is inside the server here: the test cannot look at its subscribers.
-        deployment = Deployment(base_url, token.splitlines()[-1], Redis(), cli)
+    database_url = f"sqlite://{tmp_path / 'segmentql.sqlite3'}"
+    async with deployed(tmp_path, database_url, "memory://", worker=False) as deployment:
         segment_id = await create_big_spenders(deployment)
-        ws_url = base_url.replace("http://", "ws://") + "/graphql"
+        ws_url = deployment.base_url.replace("http://", "ws://") + "/graphql"
 
         async with subscription_client(ws_url, deployment.token, WAIT) as ws:
             await ws.subscribe("changes", MEMBERSHIP_CHANGED, {"id": segment_id})
@@ -195,7 +144,7 @@ async def test_an_import_in_another_process_reaches_a_subscriber_of_serve(tmp_pa
             assert (await ws.next("refreshes", WAIT))["segmentRefreshed"]["id"] == segment_id
 
             changed = [order(102, 2, 300, "complete"), order(101, 1, 500, "canceled")]
-            await cli.run("import", "-", stdin=ndjson(changed))
+            await deployment.cli.run("import", "-", stdin=ndjson(changed))
 
             assert await changes(ws, 2) == [("1", "EXITED"), ("2", "ENTERED")]
             assert (await ws.next("refreshes", WAIT))["segmentRefreshed"] == {
@@ -203,6 +152,3 @@ async def test_an_import_in_another_process_reaches_a_subscriber_of_serve(tmp_pa
                 "matchedCustomersCount": 1,
             }
             await ws.quiet("changes", 1.5)
-    finally:
-        await cli.stop_all()
-        print("--- serve log ---\n" + cli.log("serve"))

@@ -9,78 +9,38 @@ each step's enter/exit events must arrive on the websocket. Every wait is bounde
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
-from redis.asyncio import Redis
 
 from tests.conftest import require
 from tests.e2e.deployment import (
-    BIG_SPENDERS,
-    STORE,
     WAIT,
     Deployment,
+    create_big_spenders,
+    deployed,
     order,
     post,
     wait_for_subscribers,
 )
-from tests.e2e.documents import (
-    CREATE_SEGMENT,
-    MEMBERSHIP_CHANGED,
-    REFRESH_SEGMENT,
-    SEGMENT_REFRESHED,
-    UPSERT,
-)
-from tests.e2e.processes import Segmentql, free_port, fresh_pg_database, wait_ready
+from tests.e2e.documents import MEMBERSHIP_CHANGED, REFRESH_SEGMENT, SEGMENT_REFRESHED, UPSERT
+from tests.e2e.processes import fresh_pg_database
 from tests.e2e.wsclient import subscription_client
 
 
 @pytest_asyncio.fixture
 async def deployment(tmp_path: Path, redis_url: str) -> AsyncIterator[Deployment]:
     await require("postgres")
-    async with fresh_pg_database() as database_url:
-        cli = Segmentql(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url)
-        redis = Redis.from_url(redis_url)
-        try:
-            await cli.run("migrate")
-            token = await cli.run("token", "create", "--name", "e2e", "--scope", "admin")
-            token = token.strip().splitlines()[-1]
-            ndjson = "".join(json.dumps(record) + "\n" for record in STORE)
-            ndjson += json.dumps(order(101, 1, 500, "complete")) + "\n"
-            await cli.run("import", "-", stdin=ndjson.encode())
-            port = free_port()
-            server = cli.start(
-                "serve", "--host", "127.0.0.1", "--port", str(port), log_name="serve"
-            )
-            worker = cli.start("worker", log_name="worker")
-            base_url = f"http://127.0.0.1:{port}"
-            await wait_ready(base_url, [server, worker])
-            yield Deployment(base_url, token, redis, cli)
-        finally:
-            await cli.stop_all()
-            await redis.aclose()
-            # Shown by pytest only when the test failed.
-            print("--- serve log ---\n" + cli.log("serve"))
-            print("--- worker log ---\n" + cli.log("worker"))
+    async with (
+        fresh_pg_database() as database_url,
+        deployed(tmp_path, database_url, redis_url) as running,
+    ):
+        yield running
 
 
 async def test_refresh_and_store_changes_reach_websocket_subscribers(deployment: Deployment):
-    created = await post(
-        deployment,
-        CREATE_SEGMENT,
-        {
-            "input": {
-                "name": "Big spenders",
-                "websiteIds": [1],
-                "refreshMode": "AUTO",
-                "conditions": BIG_SPENDERS,
-            }
-        },
-    )
-    assert created["createSegment"]["errors"] == []
-    segment_id = created["createSegment"]["segment"]["id"]
+    segment_id = await create_big_spenders(deployment)
     db = deployment.redis.connection_pool.connection_kwargs.get("db", 0)
     channels = [
         f"segmentql:{db}:segments:{segment_id}:membership",
