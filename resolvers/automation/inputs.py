@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, replace
 
 import strawberry
 
@@ -14,6 +13,7 @@ from models.automation.templates import TemplateData
 from models.errors import DomainError, FieldError
 from resolvers.automation.types import TriggerEventType
 from resolvers.ids import parse_id
+from resolvers.rows import copy_fields
 
 
 @strawberry.input(
@@ -33,13 +33,7 @@ class NewsletterTemplateInput:
     )
 
     def to_data(self) -> TemplateData:
-        return TemplateData(
-            code=self.code,
-            subject=self.subject,
-            text=self.text,
-            sender_name=self.sender_name,
-            sender_email=self.sender_email,
-        )
+        return copy_fields(TemplateData, self)
 
 
 @strawberry.input(description="A step as a whole: updateEmailSequence replaces every field.")
@@ -89,18 +83,13 @@ class EmailSequenceInput:
         if errors:
             raise DomainError(errors)
         assert segment_id is not None
-        return SequenceData(
+        return copy_fields(
+            SequenceData,
+            self,
             segment_id=segment_id,
             template_id=template_id,
-            step_number=self.step_number,
             trigger_event=TriggerEvent(self.trigger_event),
-            delay_minutes=self.delay_minutes,
-            is_active=self.is_active,
-            max_sends=self.max_sends,
-            generate_coupon=self.generate_coupon,
             coupon_sales_rule_id=rule_id,
-            coupon_prefix=self.coupon_prefix,
-            coupon_expires_days=self.coupon_expires_days,
         )
 
 
@@ -142,11 +131,5 @@ class AutomationSettingsInput:
     )
 
     def applied_to(self, current: AutomationSettings) -> AutomationSettings:
-        given: dict[str, Any] = {
-            "enabled": self.enabled,
-            "progress_cleanup_days": self.progress_cleanup_days,
-            "coupon_cleanup_days": self.coupon_cleanup_days,
-            "rate_limit_per_day": self.rate_limit_per_day,
-            "batch_size": self.batch_size,
-        }
+        given = {f.name: getattr(self, f.name) for f in fields(self)}
         return replace(current, **{name: v for name, v in given.items() if v is not None})
