@@ -12,8 +12,9 @@ from pathlib import Path
 import httpx
 from redis.asyncio import Redis
 
+from tests.conftest import require
 from tests.e2e.documents import CREATE_SEGMENT
-from tests.e2e.processes import Segmentql, free_port, wait_ready
+from tests.e2e.processes import Segmentql, free_port, fresh_pg_database, wait_ready
 from tests.e2e.wsclient import wait_subscribed
 
 WAIT = 15.0  # seconds any one step may take before the test fails
@@ -80,6 +81,7 @@ class Deployment:
     token: str
     redis: Redis
     cli: Segmentql
+    database_url: str
     worker: subprocess.Popen[bytes] | None = None
 
 
@@ -107,13 +109,27 @@ async def deployed(
         workers = [cli.start("worker", log_name="worker")] if worker else []
         base_url = f"http://127.0.0.1:{port}"
         await wait_ready(base_url, [server, *workers])
-        yield Deployment(base_url, token.strip().splitlines()[-1], redis, cli, *workers)
+        token = token.strip().splitlines()[-1]
+        worker_process = workers[0] if workers else None
+        yield Deployment(base_url, token, redis, cli, database_url, worker_process)
     finally:
         await cli.stop_all()
         await redis.aclose()
         print("--- serve log ---\n" + cli.log("serve"))
         # A test that kills the worker starts the next one as worker-2.
         print("--- worker log ---\n" + cli.log("worker") + cli.log("worker-2"))
+
+
+@asynccontextmanager
+async def deployed_on_postgres(workdir: Path, redis_url: str) -> AsyncIterator[Deployment]:
+    """`deployed` with a serve and a worker on a fresh PostgreSQL database (the test is
+    skipped without PostgreSQL)."""
+    await require("postgres")
+    async with (
+        fresh_pg_database() as database_url,
+        deployed(workdir, database_url, redis_url) as deployment,
+    ):
+        yield deployment
 
 
 async def post(deployment: Deployment, query: str, variables: dict) -> dict:

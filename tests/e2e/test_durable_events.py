@@ -12,18 +12,17 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 import pytest_asyncio
 
-from tests.conftest import require
 from tests.e2e.deployment import (
     WAIT,
     Deployment,
     create_big_spenders,
     deployed,
+    deployed_on_postgres,
     ndjson,
     order,
     post,
@@ -35,7 +34,6 @@ from tests.e2e.documents import (
     SEGMENT_REFRESHED,
     UPSERT,
 )
-from tests.e2e.processes import fresh_pg_database
 from tests.e2e.wsclient import SubscriptionClient, subscription_client
 
 BROADCASTER = "subscription_broadcast"
@@ -46,20 +44,10 @@ async def changes(ws: SubscriptionClient, count: int) -> list[tuple[str, str]]:
     return sorted((change["customerId"], change["change"]) for change in found)
 
 
-@dataclass
-class OnPostgres:
-    deployment: Deployment
-    database_url: str
-
-
 @pytest_asyncio.fixture
-async def on_postgres(tmp_path: Path, redis_url: str) -> AsyncIterator[OnPostgres]:
-    await require("postgres")
-    async with (
-        fresh_pg_database() as database_url,
-        deployed(tmp_path, database_url, redis_url) as deployment,
-    ):
-        yield OnPostgres(deployment, database_url)
+async def deployment(tmp_path: Path, redis_url: str) -> AsyncIterator[Deployment]:
+    async with deployed_on_postgres(tmp_path, redis_url) as running:
+        yield running
 
 
 async def event_count(pg: asyncpg.Connection, segment_id: str) -> int:
@@ -69,13 +57,14 @@ async def event_count(pg: asyncpg.Connection, segment_id: str) -> int:
     return int(count)
 
 
-async def test_events_committed_before_a_worker_was_killed_are_published_once(on_postgres):
-    deployment = on_postgres.deployment
+async def test_events_committed_before_a_worker_was_killed_are_published_once(
+    deployment: Deployment,
+):
     segment_id = await create_big_spenders(deployment)
     db = deployment.redis.connection_pool.connection_kwargs.get("db", 0)
     channel = f"segmentql:{db}:segments:{segment_id}:membership"
     ws_url = deployment.base_url.replace("http://", "ws://") + "/graphql"
-    pg = await asyncpg.connect(on_postgres.database_url.replace("postgres://", "postgresql://", 1))
+    pg = await asyncpg.connect(deployment.database_url.replace("postgres://", "postgresql://", 1))
     try:
         async with subscription_client(ws_url, deployment.token, WAIT) as ws:
             await ws.subscribe("changes", MEMBERSHIP_CHANGED, {"id": segment_id})

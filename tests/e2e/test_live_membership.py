@@ -14,28 +14,22 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from tests.conftest import require
 from tests.e2e.deployment import (
     WAIT,
     Deployment,
     create_big_spenders,
-    deployed,
+    deployed_on_postgres,
     order,
     post,
     wait_for_subscribers,
 )
 from tests.e2e.documents import MEMBERSHIP_CHANGED, REFRESH_SEGMENT, SEGMENT_REFRESHED, UPSERT
-from tests.e2e.processes import fresh_pg_database
 from tests.e2e.wsclient import subscription_client
 
 
 @pytest_asyncio.fixture
 async def deployment(tmp_path: Path, redis_url: str) -> AsyncIterator[Deployment]:
-    await require("postgres")
-    async with (
-        fresh_pg_database() as database_url,
-        deployed(tmp_path, database_url, redis_url) as running,
-    ):
+    async with deployed_on_postgres(tmp_path, redis_url) as running:
         yield running
 
 
