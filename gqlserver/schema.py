@@ -16,8 +16,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from gqlserver.extensions import log_unexpected
+from resolvers.automation.manual import AutomationMutation
 from resolvers.automation.mutations import SequenceMutation, TemplateMutation
-from resolvers.automation.operations import AutomationMutation
 from resolvers.automation.queries import AutomationQuery
 from resolvers.automation.subscriptions import AutomationSubscription
 from resolvers.segments.catalog import CatalogQuery
