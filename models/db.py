@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -13,6 +14,8 @@ from tortoise.transactions import in_transaction
 from models.registry import APP_LABEL
 
 Dialect = Literal["sqlite", "postgres"]
+
+_NUMBERED = re.compile(r"\$(\d+)")
 
 
 def connection() -> BaseDBAsyncClient:
@@ -44,21 +47,9 @@ def placeholder(conn: BaseDBAsyncClient | None = None) -> str:
 
 
 def bind(dialect: Dialect, sql: str) -> str:
-    """Number `$n` placeholders for asyncpg or turn them into `?` for SQLite (each used once)."""
-    if dialect == "postgres":
-        return sql
-    out, i = [], 0
-    while i < len(sql):
-        if sql[i] == "$" and i + 1 < len(sql) and sql[i + 1].isdigit():
-            j = i + 1
-            while j < len(sql) and sql[j].isdigit():
-                j += 1
-            out.append("?")
-            i = j
-        else:
-            out.append(sql[i])
-            i += 1
-    return "".join(out)
+    """Statements are written with asyncpg's `$n`; SQLite reads the same numbers as `?n`, so a
+    placeholder may appear in any order and more than once on both."""
+    return sql if dialect == "postgres" else _NUMBERED.sub(r"?\1", sql)
 
 
 async def execute_count(

@@ -1,5 +1,5 @@
 """Statements of progress cleanup: finished rows created before a cutoff are deleted, and the
-coupons generated for them let go of them. Placeholders are numbered in the order they appear."""
+coupons generated for them let go of them."""
 
 from __future__ import annotations
 

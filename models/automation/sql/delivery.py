@@ -1,5 +1,5 @@
 """Statements of delivery: claiming due rows under a lease, sweeping expired leases, and the
-next due time. Placeholders are numbered in the order they appear."""
+next due time."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Statement of the daily report: the period's numbers in one query. Placeholders are
-numbered in the order they appear."""
+"""Statement of the daily report: the period's numbers in one query."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Statements of scheduling: change groups of an event range, skips on exit, and the one
-INSERT ... SELECT per (group, trigger) that starts steps. Placeholders are numbered in the
-order they appear (`bind` turns them into `?` for SQLite)."""
+INSERT ... SELECT per (group, trigger) that starts steps."""
 
 from __future__ import annotations
 
@@ -113,6 +112,11 @@ async def insert_rows(
 
     A row that would take the customer past the step's max_sends is written as skipped
     with the reason; sends counted in `sequence_send_count` survive progress cleanup.
+
+    What the rules read of `sequence_progress` (who is blocked, how many rows a customer
+    has open per step) is materialised first, limited to the candidates: read row by row
+    instead, each lookup would scan the table the statement itself is growing, and a
+    planner that saw an empty table at the last ANALYZE picks exactly that scan.
     """
     params: list[Any] = []
 
@@ -123,13 +127,32 @@ async def insert_rows(
             return f"CAST(${len(params)} AS {pg_type})"
         return f"${len(params)}"
 
-    over_max = (
-        "(COALESCE((SELECT sc.sends FROM sequence_send_count sc "
-        "WHERE sc.sequence_id = s.id AND sc.customer_id = c.customer_id), 0) "
-        "+ (SELECT COUNT(*) FROM sequence_progress o WHERE o.sequence_id = s.id "
-        f"AND o.customer_id = c.customer_id AND o.status IN {OPEN})) >= s.max_sends"
+    candidates, candidate_params = source.sql(1)
+    params.extend(candidate_params)
+    sql = (
+        f"WITH c AS MATERIALIZED ({candidates}), "
+        "blocked AS MATERIALIZED (SELECT DISTINCT o.customer_id FROM sequence_progress o "
+        f"WHERE o.segment_id = {p(segment_id)} "
     )
-    head = (
+    # Overlap off: any open row in the segment blocks; on: a scheduled or sent row of
+    # the same trigger does.
+    if overlap:
+        sql += (
+            f"AND o.trigger_type = {p(trigger.value)} "
+            "AND o.status IN ('scheduled', 'sending', 'sent') "
+        )
+    else:
+        sql += f"AND o.status IN {OPEN} "
+    sql += (
+        "AND o.customer_id IN (SELECT customer_id FROM c)), "
+        "open_steps AS MATERIALIZED (SELECT o.sequence_id, o.customer_id, COUNT(*) AS n "
+        "FROM sequence_progress o "
+        f"WHERE o.sequence_id IN ({', '.join(p(step_id) for step_id in due)}) "
+        f"AND o.status IN {OPEN} AND o.customer_id IN (SELECT customer_id FROM c) "
+        "GROUP BY o.sequence_id, o.customer_id) "
+    )
+    over_max = "COALESCE(sc.sends, 0) + COALESCE(os.n, 0) >= s.max_sends"
+    sql += (
         "INSERT INTO sequence_progress (customer_id, segment_id, sequence_id, step_number, "
         "trigger_type, status, scheduled_at, event_id, attempts, deferrals, last_error, "
         "created_at, updated_at) "
@@ -140,32 +163,21 @@ async def insert_rows(
     when_due = " ".join(
         f"WHEN {p(step_id)} THEN {p(at, 'TIMESTAMPTZ')}" for step_id, at in due.items()
     )
-    head += f"CASE s.id {when_due} END, c.event_id, 0, 0, "
-    head += (
+    sql += (
+        f"CASE s.id {when_due} END, c.event_id, 0, 0, "
         f"CASE WHEN {over_max} THEN {p(max_sends_reason, 'TEXT')} END, "
         f"{p(now, 'TIMESTAMPTZ')}, {p(now, 'TIMESTAMPTZ')} "
-    )
-    candidates, candidate_params = source.sql(len(params) + 1)
-    params.extend(candidate_params)
-    step_ids = ", ".join(p(step_id) for step_id in due)
-    body = (
-        f"FROM ({candidates}) c "
-        f"JOIN email_sequence s ON s.id IN ({step_ids}) "
+        "FROM c "
+        f"JOIN email_sequence s ON s.id IN ({', '.join(p(step_id) for step_id in due)}) "
         "JOIN newsletter_subscriber ns ON ns.customer_id = c.customer_id "
         "AND ns.subscriber_status = 1 "
-        "WHERE NOT EXISTS (SELECT 1 FROM sequence_progress o "
-        f"WHERE o.segment_id = {p(segment_id)} AND o.customer_id = c.customer_id "
+        "LEFT JOIN sequence_send_count sc "
+        "ON sc.sequence_id = s.id AND sc.customer_id = c.customer_id "
+        "LEFT JOIN open_steps os ON os.sequence_id = s.id AND os.customer_id = c.customer_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM blocked b WHERE b.customer_id = c.customer_id) "
+        "ON CONFLICT (sequence_id, event_id) DO NOTHING"
     )
-    if overlap:
-        # Overlap on: only a scheduled or sent row of the same trigger blocks.
-        body += (
-            f"AND o.trigger_type = {p(trigger.value)} "
-            "AND o.status IN ('scheduled', 'sending', 'sent')) "
-        )
-    else:
-        body += f"AND o.status IN {OPEN}) "
-    body += "ON CONFLICT (sequence_id, event_id) DO NOTHING"
-    return await execute_count(conn, kind, bind(kind, head + body), params)
+    return await execute_count(conn, kind, bind(kind, sql), params)
 
 
 async def rows_started_by_hand(

@@ -1,5 +1,5 @@
 """Statements of the stats: progress rows counted per step and status, distinct customers,
-and sends per UTC day. Placeholders are numbered in the order they appear."""
+and sends per UTC day."""
 
 from __future__ import annotations
 
@@ -99,7 +99,6 @@ async def sent_per_day(
         if first == last:
             return str(first)
         middle = (first + last + 1) // 2
-        # Built in reading order: the condition's placeholder comes before both halves'.
         condition = f"p.sent_at < {p(starts[middle])}"
         earlier, later = day_of(first, middle - 1), day_of(middle, last)
         return f"CASE WHEN {condition} THEN {earlier} ELSE {later} END"

@@ -1,7 +1,4 @@
-"""Statements of event consumers: registration, per-segment cursors, counts of a range.
-
-Placeholders are numbered in the order they appear (`bind` turns them into `?` for SQLite).
-"""
+"""Statements of event consumers: registration, per-segment cursors, counts of a range."""
 
 from __future__ import annotations
 
