@@ -5,7 +5,7 @@
 - `send_due_emails` delivers due rows until none are left (bounded per run), then
   queues itself for the next due time: a row goes out within seconds of becoming due,
   and the `*/5` cron only catches what a lost wake-up missed. The job id names the due
-  second, so every wake-up for the same moment is one job.
+  millisecond, so every wake-up for the same moment is one job.
 - Crons for cleanup and the daily report. arq runs each cron once across workers (its
   job id names the run); each is gated by the global switch.
 
@@ -78,8 +78,10 @@ async def wake_delivery(queue: ArqRedis) -> None:
     if due is None:
         return
     run_at = max(due, datetime.now(UTC))
-    second = int(run_at.timestamp())
-    await queue.enqueue_job(SEND_DUE_JOB, _job_id=f"send-due:{second}", _defer_until=run_at)
+    # Named to the millisecond: wake-ups for one moment share a job, while the running
+    # job (whose id names an earlier moment) never swallows the wake-up for the next row.
+    moment = int(run_at.timestamp() * 1000)
+    await queue.enqueue_job(SEND_DUE_JOB, _job_id=f"send-due:{moment}", _defer_until=run_at)
 
 
 def _summary(report: DeliveryReport) -> dict[str, int]:
@@ -168,7 +170,9 @@ async def automation_report(ctx: dict[str, Any]) -> dict[str, int]:
     return {"report_id": report.id, "sent": report.sent}
 
 
-AUTOMATION_FUNCTIONS: list[Function] = [func(send_due_emails, name=SEND_DUE_JOB)]
+# Results are read at once by `processScheduledEmails(wait: true)`; keeping each wake-up's
+# result for arq's default hour would only fill Redis.
+AUTOMATION_FUNCTIONS: list[Function] = [func(send_due_emails, name=SEND_DUE_JOB, keep_result=600)]
 
 
 def automation_cron_jobs(settings: TaskSettings) -> list[CronJob]:

@@ -3,6 +3,7 @@ delivery job sends to the outbox and publishes progress, and the crons obey the 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import orjson
 from arq.jobs import Job, JobStatus
 
 from gqlserver.settings import Settings
+from gqlserver.worker import start_inprocess_worker
 from models.automation.orm import (
     AutomationSettingsRow,
     EmailSequence,
@@ -28,6 +30,7 @@ from tasks.automation import (
     wake_delivery,
 )
 from tasks.consumers import ConsumerRunner
+from tasks.queue import create_queue
 from tasks.registry import cron_jobs
 from tests.automation.step_rows import progress
 from tests.segments.segment_rows import customers_named, firstname_is
@@ -65,7 +68,7 @@ async def test_a_refresh_schedules_and_wakes_delivery_at_the_due_time(db, arq_qu
         (1, ProgressStatus.SCHEDULED, now + timedelta(minutes=30)),
         (2, ProgressStatus.SCHEDULED, now + timedelta(minutes=30)),
     ]
-    due = int((now + timedelta(minutes=30)).timestamp())
+    due = int((now + timedelta(minutes=30)).timestamp() * 1000)
     job = Job(f"send-due:{due}", arq_queue, _deserializer=arq_queue.job_deserializer)
     assert await job.status() == JobStatus.deferred
     assert (await job.info()).function == SEND_DUE_JOB  # type: ignore[union-attr]
@@ -86,7 +89,7 @@ async def test_waking_twice_for_one_moment_queues_one_job(db, arq_queue):
     await wake_delivery(arq_queue)
 
     queued = await arq_queue.queued_jobs()
-    assert [j.job_id for j in queued] == [f"send-due:{int(row.scheduled_at.timestamp())}"]
+    assert [j.job_id for j in queued] == [f"send-due:{int(row.scheduled_at.timestamp() * 1000)}"]
 
 
 async def test_the_delivery_job_sends_due_rows_and_publishes_their_progress(
@@ -183,3 +186,44 @@ async def test_a_cleanup_run_twice_deletes_once(db):
     results = [await cleanup_progress({}), await cleanup_progress({})]
 
     assert results == [{"deleted": 1}, {"deleted": 0}]
+
+
+async def test_rows_due_moments_apart_each_go_out_through_the_wake_up_chain(db, tmp_path: Path):
+    # Crons never run here: only the wake-ups deliver. Each run wakes the next due row,
+    # also one due within the same second as the run itself.
+    segment = await _automated_segment(delay_minutes=0)
+    step = await EmailSequence.get(segment_id=segment.id)
+    start = datetime.now(UTC)
+    rows = [
+        await SequenceProgress.create(
+            customer_id=customer_id,
+            segment_id=segment.id,
+            sequence_id=step.id,
+            step_number=1,
+            trigger_type="enter",
+            scheduled_at=start + timedelta(milliseconds=300 * customer_id),
+        )
+        for customer_id in (1, 2)
+    ]
+    settings = Settings(  # type: ignore[call-arg]
+        SEGMENTQL_OUTBOX_DIR=str(tmp_path / "outbox"),
+        SEGMENTQL_PROCESS_EMAILS_CRON="0 0 1 1 *",
+    )
+    queue = await create_queue("memory://")
+    await queue.flushdb()
+    worker = await start_inprocess_worker(queue, settings=settings)
+    try:
+        await wake_delivery(queue)
+        for _ in range(150):
+            sent = await SequenceProgress.filter(status=ProgressStatus.SENT).count()
+            if sent == len(rows):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await worker.close()
+        await queue.flushdb()
+        await queue.aclose()
+
+    delivered = await SequenceProgress.filter(id__in=[r.id for r in rows]).order_by("id")
+    assert [r.status for r in delivered] == [ProgressStatus.SENT, ProgressStatus.SENT]
+    assert all(r.sent_at >= r.scheduled_at for r in delivered)  # type: ignore[operator]
