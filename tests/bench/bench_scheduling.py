@@ -24,7 +24,10 @@ starting states -- the segment's progress rows and the consumer's cursor deleted
   overlap/max_sends checks and without ON CONFLICT), in its own transaction.
 
 Each side runs --repeat times (alternating which goes first) and the medians are
-compared; both sides must write the same rows (a fingerprint of the rows is compared).
+compared (a scheduling run still going after --max-seconds is stopped -- its statement
+cancelled, its transaction rolled back -- and counted as longer than that; the later
+ones are then not made); both sides must write the same rows (a fingerprint of the
+rows is compared).
 Target: scheduling <= 1.5x the baseline. It also prints the peak RSS growth of this
 process while scheduling. When the target is missed it prints EXPLAIN (ANALYZE, BUFFERS)
 of the scheduling INSERT and of the baseline from the same starting state, each in a
@@ -35,8 +38,10 @@ run, for sizes where one more run takes too long -- or never).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
+import math
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -234,7 +239,8 @@ async def reset(conn: asyncpg.Connection, segment_id: int) -> None:
 # The two sides.
 
 
-async def run_scheduling(segment_id: int) -> dict[str, Any]:
+async def run_scheduling(segment_id: int, limit: float) -> dict[str, Any]:
+    """One consume; stopped (statement cancelled, transaction rolled back) after `limit` s."""
     from models.segments.consumers import consume_segment
 
     consumer = BenchScheduling()
@@ -242,7 +248,12 @@ async def run_scheduling(segment_id: int) -> dict[str, Any]:
     before = rss_mb()
     reset_peak()
     started = time.perf_counter()
-    consumed = await consume_segment(consumer, segment_id)
+    try:
+        consumed = await asyncio.wait_for(
+            consume_segment(consumer, segment_id), timeout=limit or None
+        )
+    except TimeoutError:
+        return {"seconds": math.inf, "growth_mb": peak_mb() - before, "scheduled": 0}
     seconds = time.perf_counter() - started
     growth = peak_mb() - before
     if consumed is None:
@@ -265,26 +276,34 @@ async def fingerprint(conn: asyncpg.Connection, segment_id: int) -> tuple:
 # EXPLAIN ANALYZE of both inserts, each rolled back.
 
 
+class _Captured(Exception):
+    """Ends a consume at its INSERT (its transaction rolls back)."""
+
+
 async def capture_insert(segment_id: int) -> tuple[str, list[Any]]:
-    """The scheduling INSERT and its parameters, as one consume runs it."""
+    """The scheduling INSERT of entered customers and its parameters, not run."""
     from models.automation.sql import scheduling as scheduling_sql
+    from models.segments.consumers import consume_segment
 
     captured: list[tuple[str, list[Any]]] = []
     original: Callable[..., Awaitable[int]] = scheduling_sql.execute_count
 
     async def recording(conn: Any, kind: Any, sql: str, params: Any = ()) -> int:
-        if sql.lstrip().startswith("INSERT INTO sequence_progress"):
+        if "INSERT INTO sequence_progress" in sql:
             captured.append((sql, list(params)))
+            raise _Captured
         return await original(conn, kind, sql, params)
 
     scheduling_sql.execute_count = recording  # type: ignore[assignment]
     try:
-        await run_scheduling(segment_id)
+        await consume_segment(BenchScheduling(), segment_id)
+    except _Captured:
+        pass
     finally:
         scheduling_sql.execute_count = original  # type: ignore[assignment]
     if not captured:
         raise RuntimeError("scheduling ran no INSERT")
-    return captured[-1]
+    return captured[0]
 
 
 async def explain(
@@ -349,28 +368,41 @@ async def _measure(
     after, last = await event_range(conn, segment_id)
     runs: dict[str, list[dict[str, Any]]] = {"scheduling": [], "baseline": []}
     prints: dict[str, set[tuple]] = {"scheduling": set(), "baseline": set()}
+    stopped = False
     for round_no in range(args.repeat):
         order = ["scheduling", "baseline"] if round_no % 2 == 0 else ["baseline", "scheduling"]
         for side in order:
+            if side == "scheduling" and stopped:
+                # A run that needed more than the limit would again: not run it once more.
+                runs[side].append({"seconds": math.inf, "growth_mb": 0.0, "scheduled": 0})
+                log(f"  round {round_no + 1} {side}: not run, an earlier run was stopped")
+                continue
             await reset(conn, segment_id)
             if side == "scheduling":
-                result = await run_scheduling(segment_id)
+                result = await run_scheduling(segment_id, args.max_seconds)
+                stopped = math.isinf(result["seconds"])
             else:
                 result = await run_baseline(conn, segment_id, after, last)
             runs[side].append(result)
-            prints[side].add(await fingerprint(conn, segment_id))
+            if not math.isinf(result["seconds"]):
+                prints[side].add(await fingerprint(conn, segment_id))
             log(
-                f"  round {round_no + 1} {side}: {result['seconds']:.3f} s, "
+                f"  round {round_no + 1} {side}: {_seconds(result['seconds'], args.max_seconds)}, "
                 f"{result['scheduled']} rows"
             )
-    if prints["scheduling"] != prints["baseline"] or len(prints["scheduling"]) != 1:
+    if prints["scheduling"] and (
+        prints["scheduling"] != prints["baseline"] or len(prints["scheduling"]) != 1
+    ):
         log(f"  WARNING: the sides wrote different rows: {prints}")
     schedule_s = statistics.median(r["seconds"] for r in runs["scheduling"])
     base_s = statistics.median(r["seconds"] for r in runs["baseline"])
     result = {
         "entered": entered,
-        "rows": runs["scheduling"][0]["scheduled"],
-        "same_rows": prints["scheduling"] == prints["baseline"],
+        "rows": runs["baseline"][0]["scheduled"],
+        "limit": args.max_seconds,
+        "same_rows": None
+        if not prints["scheduling"]
+        else prints["scheduling"] == prints["baseline"],
         "scheduling_s": schedule_s,
         "baseline_s": base_s,
         "scheduling_runs": [r["seconds"] for r in runs["scheduling"]],
@@ -379,17 +411,24 @@ async def _measure(
         "growth_mb": max(r["growth_mb"] for r in runs["scheduling"]),
     }
     report(args.customers, result)
-    if args.explain == "always" or (args.explain == "auto" and result["ratio"] > TARGET_RATIO):
+    missed = result["ratio"] > TARGET_RATIO
+    if args.explain == "always" or (args.explain == "auto" and missed and not stopped):
         await explain_both(conn, segment_id, after, last, analyze=True)
-    elif args.explain == "plan" and result["ratio"] > TARGET_RATIO:
+    elif args.explain != "never" and missed:
+        if stopped and args.explain != "plan":
+            print("\n(the scheduling INSERT ran past the limit: its plan alone, not run)")
         await explain_both(conn, segment_id, after, last, analyze=False)
     await reset(conn, segment_id)
     return result
 
 
+def _seconds(value: float, limit: float) -> str:
+    return f"> {limit:.0f} s (stopped)" if math.isinf(value) else f"{value:.3f} s"
+
+
 def report(customers: int, r: dict[str, Any]) -> None:
     def runs(values: list[float]) -> str:
-        return ", ".join(f"{v:.3f}" for v in values)
+        return ", ".join("stopped" if math.isinf(v) else f"{v:.3f}" for v in values)
 
     print(
         f"\nscheduling benchmark, {customers} customers (PostgreSQL): {r['entered']} entered, "
@@ -400,11 +439,19 @@ def report(customers: int, r: dict[str, Any]) -> None:
         ("scheduling (consume_segment)", r["scheduling_s"], r["scheduling_runs"]),
         ("baseline (INSERT ... SELECT)", r["baseline_s"], r["baseline_runs"]),
     ):
-        print(f"{name:34} {seconds:>9.3f} {r['rows'] / seconds:>9.0f}   {runs(values)}")
-    print(f"same rows written: {'yes' if r['same_rows'] else 'NO'}")
+        if math.isinf(seconds):
+            print(f"{name:34} {'> ' + str(round(r['limit'])):>9} {'-':>9}   {runs(values)}")
+        else:
+            print(f"{name:34} {seconds:>9.3f} {r['rows'] / seconds:>9.0f}   {runs(values)}")
+    same = {None: "not compared (no scheduling run finished)", True: "yes", False: "NO"}
+    print(f"same rows written: {same[r['same_rows']]}")
     print(f"peak memory growth while scheduling: {r['growth_mb']:.1f} MB")
+    if math.isinf(r["ratio"]):
+        ratio = f"> {r['limit'] / r['baseline_s']:.0f}x (stopped after {r['limit']:.0f} s)"
+    else:
+        ratio = f"{r['ratio']:.2f}x"
     print(
-        f"ratio scheduling / baseline: {r['ratio']:.2f}x <= {TARGET_RATIO}x "
+        f"ratio scheduling / baseline: {ratio} <= {TARGET_RATIO}x "
         f"{verdict(r['ratio'], TARGET_RATIO)}"
     )
 
@@ -412,6 +459,12 @@ def report(customers: int, r: dict[str, Any]) -> None:
 async def main() -> None:
     parser = base_parser(__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=600.0,
+        help="stop a scheduling run after this long (0: no limit); later runs are not made",
+    )
     parser.add_argument(
         "--explain",
         choices=("auto", "always", "plan", "never"),
