@@ -23,28 +23,23 @@ from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from models.automation.batch import Batch
 from models.automation.orm import (
-    EmailSequence,
-    NewsletterQueue,
     ProgressStatus,
     SequenceProgress,
-    SequenceSendCount,
 )
 from models.automation.settings import AutomationSettings, automation_settings
 from models.automation.sql import delivery as sql
-from models.coupons.generation import coupon_for_progress
+from models.coupons.generation import CouponRequest, coupons_for_progress
 from models.coupons.orm import Coupon
-from models.coupons.rules import rule_problem
+from models.coupons.rules import problem_of
 from models.db import connection, dialect, transaction
 from models.mail.links import unsubscribe_url
 from models.mail.message import build_message, message_id, sender_address
-from models.mail.render import RenderError, html_to_text, render
+from models.mail.render import RenderError, render, render_plain
 from models.mail.transport import PermanentDeliveryError, TransientDeliveryError, Transport
 from models.mail.variables import CouponDetails, template_variables
-from models.segments.orm import Segment
-from models.store.customers import Customer, NewsletterSubscriber
-from models.store.reads import customer_store_name
-from models.store.reference import NewsletterTemplate, SalesRule
+from models.store.reference import SalesRule
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +52,7 @@ AUTOMATION_SOURCE = "customer_segmentation"
 SUBSCRIBED = 1
 
 NOT_SUBSCRIBED = "not subscribed"
+NO_RULE = "Sales rule is required when coupon generation is enabled."
 CUSTOMER_GONE = "customer deleted"
 MAX_SENDS_REACHED = "max sends reached"
 LEASE_EXPIRED = "lease expired: the sending worker stopped"
@@ -128,6 +124,8 @@ async def send_due(
     if not claimed:
         return report
     rows = await SequenceProgress.filter(id__in=claimed).order_by("scheduled_at", "id")
+    batch = await Batch.load(rows, now() - RATE_WINDOW)
+    coupons = await _coupons(rows, batch, now())
     by_customer: dict[int, list[SequenceProgress]] = defaultdict(list)
     for row in rows:
         by_customer[row.customer_id].append(row)
@@ -136,7 +134,7 @@ async def send_due(
     async def one_customer(customer_rows: Sequence[SequenceProgress]) -> None:
         async with gate:
             for row in customer_rows:
-                await _deliver(mailer, settings, row, now(), report)
+                await _deliver(mailer, settings, batch, coupons, row, now(), report)
 
     await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
     return report
@@ -155,20 +153,25 @@ async def next_due_at() -> datetime | None:
 async def _deliver(
     mailer: Mailer,
     settings: AutomationSettings,
+    batch: Batch,
+    coupons: dict[int, Coupon | str],
     row: SequenceProgress,
     now: datetime,
     report: DeliveryReport,
 ) -> None:
     report.changed.append((row.id, row.segment_id))  # type: ignore[attr-defined]
+    sent_times = batch.sent_times.setdefault(row.customer_id, [])
     try:
-        deferred_to = await _over_rate_limit(row.customer_id, settings, now)
+        deferred_to = _rate_limited_until(sent_times, settings.rate_limit_per_day)
         if deferred_to is not None:
             await _defer(row, deferred_to, now)
             report.deferred += 1
             return
-        prepared = await _prepare(mailer, row, now)
-        if not await _renew_lease(row, now + mailer.lease):
-            return  # swept and claimed again while it waited: the new owner sends it
+        prepared = _prepare(mailer, batch, coupons, row)
+        # Renewed right before the SMTP transaction, with the Message-ID and the coupon
+        # stored for a retry; a row swept and claimed again meanwhile is the new owner's.
+        if not await _hold(row, prepared, now + mailer.lease):
+            return
         await mailer.transport.send(prepared.message)
     except _Outcome as outcome:
         await _finish(row, outcome.status, outcome.reason, now)
@@ -185,6 +188,7 @@ async def _deliver(
             await _retry(row, str(error), now + BACKOFF[row.attempts - 1], now)
             report.retried += 1
     else:
+        sent_times.append(now)
         if await _mark_sent(row, prepared, now):
             report.sent += 1
 
@@ -200,78 +204,89 @@ def _count(report: DeliveryReport, status: ProgressStatus) -> None:
 class _Prepared:
     message: EmailMessage
     template_id: int
+    coupon_code: str | None
 
 
-async def _prepare(mailer: Mailer, row: SequenceProgress, now: datetime) -> _Prepared:
-    """Everything the message needs, read now; raises _Outcome when it must not be sent."""
-    customer = await Customer.get_or_none(id=row.customer_id)
+async def _coupons(
+    rows: Sequence[SequenceProgress], batch: Batch, now: datetime
+) -> dict[int, Coupon | str]:
+    """Each coupon row's coupon (generated once for the batch), or why it gets none."""
+    found: dict[int, Coupon | str] = {}
+    requests = []
+    for row in rows:
+        step = batch.steps.get(row.sequence_id)
+        if step is None or not step.generate_coupon:
+            continue
+        rule_id = step.coupon_sales_rule_id
+        problem = problem_of(batch.rules.get(rule_id)) if rule_id is not None else NO_RULE
+        if problem is not None:
+            found[row.id] = f"Coupon not generated: {problem}"
+            continue
+        requests.append(
+            CouponRequest(
+                progress_id=row.id,
+                rule_id=rule_id,  # type: ignore[arg-type]
+                prefix=step.coupon_prefix,
+                expires_days=step.coupon_expires_days,
+                customer_id=row.customer_id,
+            )
+        )
+    if requests:
+        async with transaction() as conn:
+            found.update(await coupons_for_progress(conn, requests, now))
+    return found
+
+
+def _prepare(
+    mailer: Mailer, batch: Batch, coupons: dict[int, Coupon | str], row: SequenceProgress
+) -> _Prepared:
+    """The message, from what the batch read; raises _Outcome when it must not be sent."""
+    customer = batch.customers.get(row.customer_id)
     if customer is None:
         raise _Outcome(ProgressStatus.SKIPPED, CUSTOMER_GONE)
-    subscriber = await NewsletterSubscriber.get_or_none(customer_id=row.customer_id)
-    if subscriber is None or subscriber.subscriber_status != SUBSCRIBED:
+    if customer.id not in batch.subscribed:
         raise _Outcome(ProgressStatus.SKIPPED, NOT_SUBSCRIBED)
-    step = await EmailSequence.get_or_none(id=row.sequence_id)
+    step = batch.steps.get(row.sequence_id)
     if step is None:
         raise _Outcome(ProgressStatus.SKIPPED, "step deleted")
-    sends = await SequenceSendCount.get_or_none(sequence_id=step.id, customer_id=customer.id)
-    if sends is not None and sends.sends >= step.max_sends:
+    if batch.sends.get((step.id, customer.id), 0) >= step.max_sends:
         raise _Outcome(ProgressStatus.SKIPPED, MAX_SENDS_REACHED)
-    template = await NewsletterTemplate.get_or_none(id=step.template_id)
+    template = batch.templates.get(step.template_id)
     if template is None:
         raise _Outcome(ProgressStatus.FAILED, f"Template {step.template_id} does not exist.")
-    segment = await Segment.get(id=row.segment_id)  # type: ignore[attr-defined]
-    coupon = await _coupon(step, row, now) if step.generate_coupon else None
+    coupon = coupons.get(row.id)
+    if isinstance(coupon, str):
+        raise _Outcome(ProgressStatus.FAILED, coupon)
     link = unsubscribe_url(mailer.public_url, mailer.secret, customer.id)
     variables = template_variables(
         customer_firstname=customer.firstname or "",
         customer_lastname=customer.lastname or "",
         customer_email=customer.email,
-        segment_name=segment.name,
+        segment_name=batch.segments[row.segment_id].name,  # type: ignore[attr-defined]
         step_number=row.step_number,
-        store_name=await customer_store_name(customer),
+        store_name=batch.store_names.get(customer.id, ""),
         unsubscribe_url=link,
-        coupon=coupon,
+        coupon=None if coupon is None else _details(coupon, batch.rules[coupon.rule_id]),  # type: ignore[attr-defined]
     )
     try:
         subject = render(template.subject, variables, html=False)
         html = render(template.text, variables, html=True)
+        text = render_plain(template.text, variables)
     except RenderError as error:
         raise _Outcome(ProgressStatus.FAILED, f"Template {template.id}: {error}") from error
-    sender = template.sender_email or mailer.mail_from
-    mid = message_id(row.id, mailer.message_domain)
-    await SequenceProgress.filter(id=row.id).update(message_id=mid)
     message = build_message(
-        sender=sender_address(template.sender_name, sender),
+        sender=sender_address(template.sender_name, template.sender_email or mailer.mail_from),
         recipient=customer.email,
         subject=subject,
         html=html,
-        text=html_to_text(html),
-        message_id=mid,
+        text=text,
+        message_id=message_id(row.id, mailer.message_domain),
         unsubscribe_url=link,
     )
-    return _Prepared(message, template.id)
+    return _Prepared(message, template.id, None if coupon is None else coupon.code)
 
 
-async def _coupon(step: EmailSequence, row: SequenceProgress, now: datetime) -> CouponDetails:
-    """The row's coupon: the one a previous attempt generated, or a new one."""
-    rule_id = step.coupon_sales_rule_id
-    problem = "Sales rule is required when coupon generation is enabled."
-    if rule_id is not None:
-        problem = await rule_problem(rule_id) or ""
-    if problem:
-        raise _Outcome(ProgressStatus.FAILED, f"Coupon not generated: {problem}")
-    rule = await SalesRule.get(id=rule_id)
-    async with transaction() as conn:
-        coupon: Coupon = await coupon_for_progress(
-            conn,
-            progress_id=row.id,
-            rule=rule,
-            prefix=step.coupon_prefix,
-            expires_days=step.coupon_expires_days,
-            customer_id=row.customer_id,
-            now=now,
-        )
-        await SequenceProgress.filter(id=row.id).using_db(conn).update(coupon_code=coupon.code)
+def _details(coupon: Coupon, rule: SalesRule) -> CouponDetails:
     return CouponDetails(
         code=coupon.code,
         expires_at=coupon.expiration_date,
@@ -281,15 +296,11 @@ async def _coupon(step: EmailSequence, row: SequenceProgress, now: datetime) -> 
     )
 
 
-async def _over_rate_limit(
-    customer_id: int, settings: AutomationSettings, now: datetime
-) -> datetime | None:
+def _rate_limited_until(sent_times: list[datetime], limit: int) -> datetime | None:
     """When the customer's rolling window frees a place, if it is full now."""
-    conn = connection()
-    sent = await sql.sent_in_window(conn, dialect(conn), customer_id, now - RATE_WINDOW)
-    if len(sent) < settings.rate_limit_per_day:
+    if len(sent_times) < limit:
         return None
-    oldest = sent[len(sent) - settings.rate_limit_per_day]
+    oldest = sent_times[len(sent_times) - limit]
     oldest = oldest if isinstance(oldest, datetime) else datetime.fromisoformat(str(oldest))
     return oldest + RATE_WINDOW
 
@@ -300,13 +311,22 @@ def _owned(row: SequenceProgress):  # type: ignore[no-untyped-def]
     return SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING, attempts=row.attempts)
 
 
-async def _renew_lease(row: SequenceProgress, until: datetime) -> bool:
-    """Extend the lease right before the SMTP transaction.
+async def _hold(row: SequenceProgress, prepared: _Prepared, until: datetime) -> bool:
+    """Extend the lease right before the SMTP transaction, storing what a retry reuses.
 
     A claimed batch is sent a few rows at a time, so the last rows wait for the first;
     the lease must cover one transaction from here, not the whole batch.
     """
-    return bool(await _owned(row).update(lease_until=until))
+    conn = connection()
+    return await sql.hold(
+        conn,
+        dialect(conn),
+        progress_id=row.id,
+        attempts=row.attempts,
+        until=until,
+        message_id=str(prepared.message["Message-ID"]),
+        coupon_code=prepared.coupon_code,
+    )
 
 
 async def _defer(row: SequenceProgress, until: datetime, now: datetime) -> None:
@@ -339,26 +359,22 @@ async def _finish(
 
 async def _mark_sent(row: SequenceProgress, prepared: _Prepared, now: datetime) -> bool:
     """Record the send once: False when another worker marked this row first."""
-    async with transaction() as conn:
-        updated = (
-            await SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING)
-            .using_db(conn)
-            .update(status=ProgressStatus.SENT, sent_at=now, lease_until=None, last_error=None)
-        )
-        if not updated:
-            return False
-        fresh = await SequenceProgress.get(id=row.id, using_db=conn)
-        queued = await NewsletterQueue.create(
-            using_db=conn,
-            template_id=prepared.template_id,
-            customer_id=row.customer_id,
-            recipient_email=str(prepared.message["To"]),
-            subject=str(prepared.message["Subject"]),
-            message_id=fresh.message_id or "",
-            automation_source=AUTOMATION_SOURCE,
-            automation_source_id=row.segment_id,  # type: ignore[attr-defined]
-            sent_at=now,
-        )
-        await SequenceProgress.filter(id=row.id).using_db(conn).update(queue_id=queued.id)
-        await sql.count_send(conn, dialect(conn), row.sequence_id, row.customer_id)
+    try:
+        async with transaction() as conn:
+            await sql.mark_sent(
+                conn,
+                dialect(conn),
+                progress_id=row.id,
+                sequence_id=row.sequence_id,
+                customer_id=row.customer_id,
+                segment_id=row.segment_id,  # type: ignore[attr-defined]
+                template_id=prepared.template_id,
+                recipient=str(prepared.message["To"]),
+                subject=str(prepared.message["Subject"]),
+                message_id=str(prepared.message["Message-ID"]),
+                source=AUTOMATION_SOURCE,
+                now=now,
+            )
+    except sql.NotMarked:
+        return False
     return True

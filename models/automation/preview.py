@@ -15,7 +15,7 @@ from models.automation.templates import get_template, template_not_found
 from models.coupons.rules import problem_of
 from models.errors import DomainError, ErrorCode, FieldError
 from models.mail.links import unsubscribe_url
-from models.mail.render import RenderError, html_to_text, render
+from models.mail.render import RenderError, render, render_plain
 from models.mail.variables import CouponDetails, template_variables
 from models.segments.orm import Segment
 from models.store.customers import Customer
@@ -95,11 +95,13 @@ async def render_preview(
     try:
         subject = render(template.subject, variables, html=False)
         html = render(template.text, variables, html=True)
+        text = render_plain(template.text, variables)
     except RenderError as error:
         raise DomainError.single(
             "template_id", ErrorCode.INVALID, f"Template {template.id}: {error}"
         ) from error
-    return RenderedEmail(subject=subject, html=html, text=html_to_text(html))
+    # The same three parts delivery sends.
+    return RenderedEmail(subject=subject, html=html, text=text)
 
 
 def _renamed(error: DomainError, field: str) -> FieldError:

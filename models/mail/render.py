@@ -171,3 +171,20 @@ def html_to_text(html: str) -> str:
     extractor.close()
     lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def render_plain(html_template: str, variables: Mapping[str, str]) -> str:
+    """The plain-text part of a message whose HTML comes from `html_template`.
+
+    Derived once per template, not once per message: `{{var name}}` tokens are text to
+    the HTML parser, so they survive the conversion and are then rendered without HTML
+    escaping. Lines are tidied as `html_to_text` tidies them (an empty value leaves no
+    stray space behind).
+    """
+    rendered = render(_plain_template(html_template), variables, html=False)
+    return "\n".join(" ".join(line.split()) for line in rendered.split("\n")).strip()
+
+
+@lru_cache(maxsize=256)
+def _plain_template(html_template: str) -> str:
+    return html_to_text(html_template)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.mail.render import html_to_text
+from models.mail.render import html_to_text, render_plain
 
 
 def test_paragraphs_breaks_links_and_entities():
@@ -42,4 +42,20 @@ def test_plain_text_and_empty_input():
     assert html_to_text("") == ""
     assert html_to_text('<a href="https://x.example"><img src="b.png"></a>') == (
         "https://x.example"
+    )
+
+
+def test_the_plain_part_renders_the_converted_template_without_html_escaping():
+    template = (
+        "<p>Hi {{var customer_firstname}},</p><p>Code {{var coupon_code}}</p>"
+        '<a href="{{var unsubscribe_url}}">Unsubscribe</a>'
+    )
+    values = {
+        "customer_firstname": "Ann <3",
+        "coupon_code": "",
+        "unsubscribe_url": "https://shop.example.com/u/1",
+    }
+
+    assert render_plain(template, values) == (
+        "Hi Ann <3,\n\nCode\n\nUnsubscribe (https://shop.example.com/u/1)"
     )

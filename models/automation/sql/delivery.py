@@ -99,9 +99,70 @@ async def sent_in_window(
     return [row["sent_at"] for row in rows]
 
 
-async def count_send(
-    conn: BaseDBAsyncClient, kind: Dialect, sequence_id: int, customer_id: int
+async def hold(
+    conn: BaseDBAsyncClient,
+    kind: Dialect,
+    *,
+    progress_id: int,
+    attempts: int,
+    until: datetime,
+    message_id: str,
+    coupon_code: str | None,
+) -> bool:
+    """Renew the lease of a row this worker still owns (same claim, counted by attempts)."""
+    return bool(
+        await execute_count(
+            conn,
+            kind,
+            bind(
+                kind,
+                "UPDATE sequence_progress SET lease_until = $1, message_id = $2, coupon_code = $3 "
+                "WHERE id = $4 AND status = 'sending' AND attempts = $5",
+            ),
+            [until, message_id, coupon_code, progress_id, attempts],
+        )
+    )
+
+
+async def mark_sent(
+    conn: BaseDBAsyncClient,
+    kind: Dialect,
+    *,
+    progress_id: int,
+    sequence_id: int,
+    customer_id: int,
+    segment_id: int,
+    template_id: int,
+    recipient: str,
+    subject: str,
+    message_id: str,
+    source: str,
+    now: datetime,
 ) -> None:
+    """In the caller's transaction: the queue record, the row SENT and linked to it, the send
+    counted. Raises NotMarked, to roll all of it back, when the row is no longer SENDING."""
+    queued = await conn.execute_query_dict(
+        bind(
+            kind,
+            "INSERT INTO newsletter_queue (template_id, customer_id, recipient_email, subject, "
+            "message_id, automation_source, automation_source_id, sent_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        ),
+        [template_id, customer_id, recipient, subject, message_id, source, segment_id, now],
+    )
+    marked = await execute_count(
+        conn,
+        kind,
+        bind(
+            kind,
+            "UPDATE sequence_progress SET status = 'sent', sent_at = $1, updated_at = $1, "
+            "lease_until = NULL, last_error = NULL, queue_id = $2 "
+            "WHERE id = $3 AND status = 'sending'",
+        ),
+        [now, queued[0]["id"], progress_id],
+    )
+    if not marked:
+        raise NotMarked(progress_id)
     await conn.execute_query(
         bind(
             kind,
@@ -111,3 +172,7 @@ async def count_send(
         ),
         [sequence_id, customer_id],
     )
+
+
+class NotMarked(Exception):
+    """The row was marked by another worker first: the caller's transaction is rolled back."""
