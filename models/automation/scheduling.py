@@ -31,6 +31,8 @@ from models.segments.orm import MembershipChange, Segment
 from models.store.customers import Customer
 
 EXITED_SEGMENT = "exited segment"
+# A range of events past which the events' statistics are refreshed before scheduling.
+LARGE_RANGE = 10_000
 MAX_SENDS_REACHED = "max sends reached"
 
 
@@ -66,6 +68,8 @@ async def schedule_events(conn: BaseDBAsyncClient, events: EventRange) -> Schedu
     # exits still skip scheduled enter rows, but no step starts.
     starts = segment.is_active and segment.auto_email_active and await automation_enabled(conn)
     outcome = ScheduleOutcome()
+    if starts and events.last_id - events.after_id > LARGE_RANGE:
+        await sql.analyze_events(conn, kind)
     for group in await sql.change_groups(conn, kind, events):
         at = _as_datetime(group.occurred_at)
         now = datetime.now(UTC)

@@ -47,6 +47,17 @@ async def change_groups(
     ]
 
 
+async def analyze_events(conn: BaseDBAsyncClient, kind: Dialect) -> None:
+    """Fresh statistics for the events a large refresh just wrote (PostgreSQL).
+
+    Without them the planner takes a new change group for a handful of rows and probes
+    the customers blocked by the overlap rule once per candidate: quadratic when many
+    are blocked (10k entering with half blocked: 2.5 s instead of 0.18 s).
+    """
+    if kind == "postgres":
+        await conn.execute_query("ANALYZE segment_membership_event")
+
+
 async def skip_enter_rows_of_exited(
     conn: BaseDBAsyncClient, kind: Dialect, group: ChangeGroup, *, reason: str, now: datetime
 ) -> int:
