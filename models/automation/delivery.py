@@ -15,7 +15,6 @@ different customers go in parallel, bounded by the transport's connections.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,10 +23,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 from models.automation.batch import Batch
-from models.automation.orm import (
-    ProgressStatus,
-    SequenceProgress,
-)
+from models.automation.orm import ProgressStatus, SequenceProgress
+from models.automation.scheduling import MAX_SENDS_REACHED
+from models.automation.sequences import STEP_DELETED
 from models.automation.settings import AutomationSettings, automation_settings
 from models.automation.sql import delivery as sql
 from models.coupons.generation import CouponRequest, coupons_for_progress
@@ -41,20 +39,15 @@ from models.mail.transport import PermanentDeliveryError, TransientDeliveryError
 from models.mail.variables import CouponDetails, template_variables
 from models.store.reference import SalesRule
 
-log = logging.getLogger(__name__)
-
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 # Waits after the 1st, 2nd, 3rd and 4th failed attempt; the 5th fails the row.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 RATE_WINDOW = timedelta(hours=24)
 AUTOMATION_SOURCE = "customer_segmentation"
-SUBSCRIBED = 1
-
 NOT_SUBSCRIBED = "not subscribed"
 NO_RULE = "Sales rule is required when coupon generation is enabled."
 CUSTOMER_GONE = "customer deleted"
-MAX_SENDS_REACHED = "max sends reached"
 LEASE_EXPIRED = "lease expired: the sending worker stopped"
 
 
@@ -248,7 +241,7 @@ def _prepare(
         raise _Outcome(ProgressStatus.SKIPPED, NOT_SUBSCRIBED)
     step = batch.steps.get(row.sequence_id)
     if step is None:
-        raise _Outcome(ProgressStatus.SKIPPED, "step deleted")
+        raise _Outcome(ProgressStatus.SKIPPED, STEP_DELETED)
     if batch.sends.get((step.id, customer.id), 0) >= step.max_sends:
         raise _Outcome(ProgressStatus.SKIPPED, MAX_SENDS_REACHED)
     template = batch.templates.get(step.template_id)
