@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
@@ -64,3 +65,10 @@ async def execute_count(
         return int(last) if last.isdigit() else 0
     changed, _ = await conn.execute_query(sql, list(params))
     return changed
+
+
+def as_datetime(value: datetime | str) -> datetime:
+    """A timestamp read with raw SQL, in UTC: SQLite hands back the stored ISO text,
+    PostgreSQL a datetime."""
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -9,14 +9,15 @@ the claim, so a decision still rests on the state at the moment of sending.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.automation.orm import EmailSequence, ProgressStatus, SequenceProgress, SequenceSendCount
 from models.segments.orm import Segment
 from models.store.customers import Customer, NewsletterSubscriber
-from models.store.reference import NewsletterTemplate, SalesRule, Store, Website
+from models.store.reads import store_names
+from models.store.reference import NewsletterTemplate, SalesRule
 
 SUBSCRIBED = 1
 
@@ -68,26 +69,9 @@ class Batch:
                 for g in await Segment.filter(id__in={r.segment_id for r in rows})  # type: ignore[attr-defined]
             },
             rules={r.id: r for r in await SalesRule.filter(id__in=rule_ids - {None})},
-            store_names=await _store_names(customers.values()),
+            store_names=await store_names(customers.values()),
             sent_times=await _sent_since(customer_ids, since),
         )
-
-
-async def _store_names(customers: Iterable[Customer]) -> dict[int, str]:
-    """The name of each customer's store view, else of its website."""
-    found = list(customers)
-    stores = {
-        s.id: s.name
-        for s in await Store.filter(id__in={c.store_id for c in found} - {None})  # type: ignore[attr-defined]
-    }
-    websites = {
-        w.id: w.name
-        for w in await Website.filter(id__in={c.website_id for c in found})  # type: ignore[attr-defined]
-    }
-    return {
-        c.id: stores.get(c.store_id) or websites.get(c.website_id, "")  # type: ignore[attr-defined]
-        for c in found
-    }
 
 
 async def _sent_since(customer_ids: set[int], since: datetime) -> dict[int, list[datetime]]:

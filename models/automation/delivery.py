@@ -31,7 +31,7 @@ from models.automation.sql import delivery as sql
 from models.coupons.generation import CouponRequest, coupons_for_progress
 from models.coupons.orm import Coupon
 from models.coupons.rules import problem_of
-from models.db import connection, dialect, transaction
+from models.db import as_datetime, connection, dialect, transaction
 from models.mail.links import unsubscribe_url
 from models.mail.message import build_message, message_id, sender_address
 from models.mail.render import RenderError, render, render_plain
@@ -137,10 +137,7 @@ async def next_due_at() -> datetime | None:
     """When the earliest scheduled row becomes due (None when nothing is scheduled)."""
     conn = connection()
     value = await sql.next_due_at(conn, dialect(conn))
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if value is None else as_datetime(value)
 
 
 async def _deliver(
@@ -293,9 +290,7 @@ def _rate_limited_until(sent_times: list[datetime], limit: int) -> datetime | No
     """When the customer's rolling window frees a place, if it is full now."""
     if len(sent_times) < limit:
         return None
-    oldest = sent_times[len(sent_times) - limit]
-    oldest = oldest if isinstance(oldest, datetime) else datetime.fromisoformat(str(oldest))
-    return oldest + RATE_WINDOW
+    return sent_times[len(sent_times) - limit] + RATE_WINDOW
 
 
 def _owned(row: SequenceProgress):  # type: ignore[no-untyped-def]

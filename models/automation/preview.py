@@ -19,7 +19,7 @@ from models.mail.render import RenderError, render, render_plain
 from models.mail.variables import CouponDetails, template_variables
 from models.segments.orm import Segment
 from models.store.customers import Customer
-from models.store.reads import customer_store_name
+from models.store.reads import store_names
 from models.store.reference import SalesRule
 
 SAMPLE_COUPON_CODE = "SAMPLE-CODE"
@@ -88,7 +88,7 @@ async def render_preview(
         customer_email=customer.email,
         segment_name=segment.name if segment is not None else "",
         step_number=number,
-        store_name=await customer_store_name(customer),
+        store_name=(await store_names([customer]))[customer.id],
         unsubscribe_url=unsubscribe_url(links.public_url, links.secret, customer.id),
         coupon=coupon,
     )

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.automation.orm import EmailSequence, SequenceProgress, TriggerEvent
 from models.automation.settings import automation_enabled
 from models.automation.sql import scheduling as sql
-from models.db import Dialect, dialect, transaction
+from models.db import Dialect, as_datetime, dialect, transaction
 from models.errors import DomainError, ErrorCode
 from models.segments.consumers import EventRange
 from models.segments.orm import MembershipChange, Segment
@@ -53,11 +52,6 @@ class ScheduleOutcome:
         )
 
 
-def _as_datetime(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 async def schedule_events(conn: BaseDBAsyncClient, events: EventRange) -> ScheduleOutcome:
     """Act on a segment's range of membership events (call inside the cursor's transaction)."""
     kind = dialect(conn)
@@ -71,7 +65,7 @@ async def schedule_events(conn: BaseDBAsyncClient, events: EventRange) -> Schedu
     if starts and events.last_id - events.after_id > LARGE_RANGE:
         await sql.analyze_events(conn, kind)
     for group in await sql.change_groups(conn, kind, events):
-        at = _as_datetime(group.occurred_at)
+        at = as_datetime(group.occurred_at)
         now = datetime.now(UTC)
         skipped = await sql.skip_enter_rows_of_exited(
             conn, kind, group, reason=EXITED_SEGMENT, now=now

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from models.db import connection, placeholder
+from models.db import as_datetime, connection, placeholder
 from models.pagination import Page, decode_cursor, encode_cursor, page_from_rows, page_size
 from models.segments.orm import Segment, SegmentMember
 
@@ -118,7 +118,7 @@ async def iter_members(
             MemberContact(
                 customer_id=row["customer_id"],
                 website_id=row["website_id"],
-                added_at=_as_datetime(row["added_at"]),
+                added_at=as_datetime(row["added_at"]),
                 email=row["email"],
                 firstname=row["firstname"],
                 lastname=row["lastname"],
@@ -128,9 +128,3 @@ async def iter_members(
         if len(rows) < chunk_size:
             return
         last_id = rows[-1]["customer_id"]
-
-
-def _as_datetime(value: datetime | str) -> datetime:
-    """SQLite hands back the stored ISO text; PostgreSQL a datetime."""
-    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -249,12 +249,18 @@ async def sales_totals_of_customers(customer_ids: Iterable[int]) -> dict[int, Sa
     }
 
 
-async def customer_store_name(customer: Customer) -> str:
-    """The name of the customer's store view, else of its website (mail says where from)."""
-    store_id = customer.store_id  # type: ignore[attr-defined]
-    if store_id is not None:
-        store = await Store.get_or_none(id=store_id)
-        if store is not None:
-            return store.name
-    website = await Website.get_or_none(id=customer.website_id)  # type: ignore[attr-defined]
-    return website.name if website is not None else ""
+async def store_names(customers: Iterable[Customer]) -> dict[int, str]:
+    """Each customer's store view name, else its website's (mail says where it is from)."""
+    found = list(customers)
+    stores = {
+        s.id: s.name
+        for s in await Store.filter(id__in={c.store_id for c in found} - {None})  # type: ignore[attr-defined]
+    }
+    websites = {
+        w.id: w.name
+        for w in await Website.filter(id__in={c.website_id for c in found})  # type: ignore[attr-defined]
+    }
+    return {
+        c.id: stores.get(c.store_id) or websites.get(c.website_id, "")  # type: ignore[attr-defined]
+        for c in found
+    }
