@@ -73,7 +73,7 @@ def normalise_item(spec: AttributeSpec, raw: Any, refs: ReferenceIds | None, *, 
     if kind is ValueKind.STATUS:
         return _status(spec, raw)
     if kind is ValueKind.FLAG:
-        return _flag(raw)
+        return _flag(spec, raw)
     if kind is ValueKind.CODE:
         return _code(raw)
     return _reference(spec, raw, refs)
@@ -127,11 +127,24 @@ def _date(raw: Any) -> date:
 
 def _choice(spec: AttributeSpec, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise _wrong("Must be text.")
-    allowed = [o.value for o in spec.options or ()]
-    if raw not in allowed:
-        raise _not_allowed(f"{raw!r} is not one of: {', '.join(allowed)}.")
+        raise _wrong(f"{_shown(raw)} is not one of: {_allowed(spec)}.")
+    if raw not in {o.value for o in spec.options or ()}:
+        raise _not_allowed(f"{_shown(raw)} is not one of: {_allowed(spec)}.")
     return raw
+
+
+# A value is quoted back in its error only this long: it may be megabytes.
+MAX_SHOWN_CHARS = 40
+
+
+def _shown(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
+
+
+def _allowed(spec: AttributeSpec) -> str:
+    """The fixed options with their labels, as an admin reads them: `1 (Subscribed), ...`."""
+    return ", ".join(f"{o.value} ({o.label})" for o in spec.options or ())
 
 
 def _integer(raw: Any) -> int:
@@ -143,10 +156,13 @@ def _integer(raw: Any) -> int:
 
 
 def _status(spec: AttributeSpec, raw: Any) -> int:
-    value = _integer(raw)
-    allowed = [o.value for o in spec.options or ()]
-    if str(value) not in allowed:
-        raise _not_allowed(f"{value} is not one of: {', '.join(allowed)}.")
+    try:
+        value = _integer(raw)
+    except ValueProblem:
+        # "subscribed" for status 1: the options say which number means what.
+        raise _wrong(f"{_shown(raw)} is not one of: {_allowed(spec)}.") from None
+    if str(value) not in {o.value for o in spec.options or ()}:
+        raise _not_allowed(f"{value} is not one of: {_allowed(spec)}.")
     return value
 
 
@@ -161,13 +177,14 @@ def flag_value(raw: Any) -> bool | None:
     return None
 
 
-def _flag(raw: Any) -> bool:
+def _flag(spec: AttributeSpec, raw: Any) -> bool:
     flag = flag_value(raw)
     if flag is not None:
         return flag
+    message = f"{_shown(raw)} is not one of: {_allowed(spec)}; true and false are accepted too."
     if isinstance(raw, int | str):
-        raise _not_allowed("Must be 1 or 0.")
-    raise _wrong("Must be 1 or 0.")
+        raise _not_allowed(message)
+    raise _wrong(message)
 
 
 def _code(raw: Any) -> str:
@@ -187,10 +204,27 @@ _REFERENCE_NAMES = {
 }
 
 
+# Websites, stores and groups are few; past this many the message stops listing ids.
+MAX_LISTED_IDS = 20
+
+
 def _reference(spec: AttributeSpec, raw: Any, refs: ReferenceIds | None) -> int:
-    value = _integer(raw)
     assert spec.suggestions is not None
     field, name = _REFERENCE_NAMES[spec.suggestions]
-    if refs is not None and value not in getattr(refs, field):
-        raise _not_allowed(f"No {name} with id {value}.")
+    existing: set[int] | None = None if refs is None else getattr(refs, field)
+    try:
+        value = _integer(raw)
+    except ValueProblem:
+        raise _wrong(f"Must be the id of a {name}, got {_shown(raw)}.{_ids(existing)}") from None
+    if existing is not None and value not in existing:
+        raise _not_allowed(f"No {name} with id {value}.{_ids(existing)}")
     return value
+
+
+def _ids(existing: set[int] | None) -> str:
+    """` Existing ids: 1, 2.` (conditionCatalog lists them with their names)."""
+    if not existing:
+        return ""
+    shown = sorted(existing)[:MAX_LISTED_IDS]
+    more = ", ..." if len(existing) > MAX_LISTED_IDS else ""
+    return f" Existing ids: {', '.join(map(str, shown))}{more}."
