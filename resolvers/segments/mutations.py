@@ -15,7 +15,7 @@ from resolvers.context import Info
 from resolvers.errors import Error, errors_from
 from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload
-from resolvers.permissions import CanWrite
+from resolvers.permissions import CanRead, CanWrite
 from resolvers.segments.inputs import SegmentInput
 from resolvers.segments.refresh_job import wait_for
 from resolvers.segments.types import Segment
@@ -118,8 +118,9 @@ class SegmentMutation:
             return DeletePayload(deleted_id=None, errors=errors_from(exc))
         return DeletePayload(deleted_id=strawberry.ID(str(deleted)), errors=[])
 
+    # Read scope: a preview stores nothing, so a dashboard token may try rules out.
     @strawberry.mutation(
-        permission_classes=[CanWrite],
+        permission_classes=[CanRead],
         description="Counts and samples what the input would match, storing nothing; with the id "
         "of an existing segment also who would enter and exit at its next refresh.",
     )
