@@ -16,19 +16,17 @@ mutation($input: SegmentInput!, $id: ID) {
 WOMEN_INPUT = {"name": "Women", "websiteIds": [1, 2], "conditions": FEMALE}
 
 
+SEGMENT_FIELDS = ("id", "name", "matched_customers_count", "refresh_status", "updated_at")
+
+
 async def _stored() -> tuple[list[tuple], list[tuple], int]:
-    segments = await Segment.all().order_by("id").values_list(
-        "id", "name", "matched_customers_count", "refresh_status", "last_refresh_at", "updated_at"
-    )
-    members = await SegmentMember.all().order_by("customer_id").values_list(
-        "segment_id", "customer_id", "website_id"
-    )
-    return list(segments), list(members), await SegmentMembershipEvent.all().count()
+    segments = await Segment.all().order_by("id").values_list(*SEGMENT_FIELDS)
+    members = SegmentMember.all().order_by("customer_id")
+    member_rows = await members.values_list("segment_id", "customer_id", "website_id")
+    return list(segments), list(member_rows), await SegmentMembershipEvent.all().count()
 
 
-async def test_read_token_previews_an_existing_segment_and_nothing_is_written(
-    make_client, store
-):
+async def test_read_token_previews_an_existing_segment_and_nothing_is_written(make_client, store):
     segment = await Segment.create(name="Women", website_ids=[1, 2], conditions=FEMALE)
     # Member 2 (a man) would exit; 3, 4 and 7 would enter.
     for customer_id in (1, 2):
