@@ -6,8 +6,14 @@ from enum import Enum
 
 import strawberry
 
-from models.segments.catalog import CATALOG, catalog_suggestions
-from models.segments.catalog.types import OPERATOR_LABELS, AttributeSpec, Option, ValueKind
+from models.segments.catalog import CATALOG, COMBINE_SPEC, catalog_suggestions
+from models.segments.catalog.types import (
+    OPERATOR_LABELS,
+    AttributeSpec,
+    GroupSpec,
+    Option,
+    ValueKind,
+)
 from models.segments.catalog.types import InputType as ModelInputType
 from resolvers.permissions import CanRead
 
@@ -51,6 +57,12 @@ class ConditionType:
     label: str
     maho_type: str = strawberry.field(description="Maho's model alias, accepted as well.")
     attributes: list[ConditionAttribute]
+    is_group: bool = strawberry.field(
+        default=False,
+        description="True for `combine`, the group node (listed first): it holds child nodes"
+        " in `conditions`, and its attributes are its own keys `aggregator` and `value`, with"
+        " their options and no operators.",
+    )
 
 
 def _options(spec: AttributeSpec, suggested: dict) -> list[ConditionOption]:
@@ -73,6 +85,33 @@ def _attribute(code: str, spec: AttributeSpec, suggested: dict) -> ConditionAttr
     )
 
 
+def _group(spec: GroupSpec) -> ConditionType:
+    def key(
+        code: str, label: str, options: tuple[Option, ...], description: str
+    ) -> ConditionAttribute:
+        return ConditionAttribute(
+            code=code,
+            label=label,
+            input_type=ConditionInputType.SELECT,
+            operators=[],
+            operator_options=[],
+            options=[ConditionOption(value=o.value, label=o.label) for o in options],
+            options_are_suggestions=False,
+            description=description,
+        )
+
+    return ConditionType(
+        type=spec.type,
+        label=spec.label,
+        maho_type=spec.maho_type,
+        is_group=True,
+        attributes=[
+            key("aggregator", "If", spec.aggregators, spec.aggregator_description),
+            key("value", "of these conditions are", spec.values, spec.value_description),
+        ],
+    )
+
+
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(
@@ -81,7 +120,7 @@ class CatalogQuery:
     )
     async def condition_catalog(self) -> list[ConditionType]:
         suggested = await catalog_suggestions()
-        return [
+        return [_group(COMBINE_SPEC)] + [
             ConditionType(
                 type=spec.type,
                 label=spec.label,

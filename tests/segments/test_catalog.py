@@ -13,6 +13,7 @@ from models.segments.catalog.types import (
     Suggestions,
     ValueKind,
 )
+from models.segments.tree import COMBINE
 from resolvers.context import Context
 from tests.segments.compiler_support import address, customer, order, reference_data
 
@@ -251,7 +252,7 @@ async def test_condition_catalog_query(db):
     assert result.errors is None
     assert result.data is not None
     types = {t["type"]: t for t in result.data["conditionCatalog"]}
-    assert list(types) == list(CATALOG)
+    assert list(types) == [COMBINE, *CATALOG]
     clv = types["customer_clv"]
     assert clv["label"] == "Customer Lifetime Value"
     assert clv["mahoType"] == "customersegmentation/segment_condition_customer_clv"

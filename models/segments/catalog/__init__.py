@@ -24,6 +24,7 @@ from models.segments.catalog.sales import (
 from models.segments.catalog.types import (
     AttributeSpec,
     ConditionTypeSpec,
+    GroupSpec,
     Option,
     Suggestions,
     maho_type,
@@ -48,6 +49,19 @@ CATALOG: dict[str, ConditionTypeSpec] = {
     short: ConditionTypeSpec(short, label, maho_type(short), attributes)
     for short, label, attributes in _TYPES
 }
+
+# Listed with the condition types so an editor can offer groups from the catalog alone.
+COMBINE_SPEC = GroupSpec(
+    type=COMBINE,
+    label="Conditions Combination",
+    maho_type=maho_type(COMBINE),
+    aggregators=(Option("all", "ALL"), Option("any", "ANY")),
+    aggregator_description="`all`: every condition of the group must have the group's value;"
+    " `any`: at least one must. Default `all`. A group with no conditions is ignored.",
+    values=(Option("true", "TRUE"), Option("false", "FALSE")),
+    value_description="What the conditions are tested for: `all` + false means none holds,"
+    ' `any` + false means at least one does not. Default true; Maho\'s "1"/"0" work too.',
+)
 
 # Maho's model aliases (customersegmentation/segment_condition_<short>) name the same types.
 _ALIASES: dict[str, str] = {

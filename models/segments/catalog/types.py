@@ -102,6 +102,19 @@ class ConditionTypeSpec:
     attributes: dict[str, AttributeSpec]
 
 
+@dataclass(frozen=True)
+class GroupSpec:
+    """The combine node: it holds child conditions; aggregator and value are its own keys."""
+
+    type: str
+    label: str
+    maho_type: str
+    aggregators: tuple[Option, ...]
+    aggregator_description: str
+    values: tuple[Option, ...]
+    value_description: str
+
+
 MAHO_TYPE_PREFIX = "customersegmentation/segment_condition_"
 
 
