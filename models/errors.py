@@ -21,6 +21,9 @@ class ErrorCode(StrEnum):
     VALUE_NOT_ALLOWED = "VALUE_NOT_ALLOWED"
     FORBIDDEN = "FORBIDDEN"
     CONFLICT = "CONFLICT"
+    # A service the operation needs (the job queue) is unreachable; nothing was done, and
+    # the same request may succeed once it is back.
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 @dataclass(frozen=True)

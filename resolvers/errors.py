@@ -26,6 +26,14 @@ def errors_from(found: DomainError | Iterable[FieldError]) -> list[Error]:
     return [Error(field=camel_path(e.field), code=e.code, message=e.message) for e in problems]
 
 
+QUEUE_UNAVAILABLE = "The job queue is unreachable; nothing was queued. Try again shortly."
+
+
+def queue_unavailable() -> list[Error]:
+    """Payload errors for a mutation that could not reach the job queue (Redis)."""
+    return [Error(field=None, code=DomainErrorCode.UNAVAILABLE, message=QUEUE_UNAVAILABLE)]
+
+
 _LEADING_NAME = re.compile(r"^[a-z][a-z0-9_]*")
 
 

@@ -43,7 +43,21 @@ def refresh_job_id(segment_id: int) -> str:
 
 
 async def enqueue_refresh(queue: ArqRedis, segment_id: int) -> Job:
-    """The segment's refresh job: a new one, or the one already queued or running."""
+    """The segment's refresh job: a new one, or the one already queued or running.
+
+    The segment shows PENDING from now until its job starts, so a caller that stops
+    waiting never reads the previous refresh's COMPLETED as this one's outcome. Raises
+    Redis's errors (the status is put back) when the queue is unreachable.
+    """
+    previous = await segment_refresh.mark_refresh_queued(segment_id)
+    try:
+        return await _enqueue_refresh_job(queue, segment_id)
+    except Exception:
+        await segment_refresh.unmark_refresh_queued(segment_id, previous)
+        raise
+
+
+async def _enqueue_refresh_job(queue: ArqRedis, segment_id: int) -> Job:
     job_id = refresh_job_id(segment_id)
     existing = Job(job_id, queue, _deserializer=queue.job_deserializer)
     for _ in range(3):

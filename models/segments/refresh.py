@@ -198,6 +198,29 @@ async def _refresh_locked(
     )
 
 
+async def mark_refresh_queued(segment_id: int) -> RefreshStatus | None:
+    """Show a segment whose refresh was just queued as PENDING; returns the status it had.
+
+    A segment already PENDING or PROCESSING is left alone: its queued or running job is
+    the one the caller joins. None if nothing changed (or the segment is gone).
+    """
+    row = await Segment.get_or_none(id=segment_id).only("id", "refresh_status")
+    if row is None or row.refresh_status not in (RefreshStatus.COMPLETED, RefreshStatus.ERROR):
+        return None
+    updated = await Segment.filter(id=segment_id, refresh_status=row.refresh_status).update(
+        refresh_status=RefreshStatus.PENDING
+    )
+    return row.refresh_status if updated else None
+
+
+async def unmark_refresh_queued(segment_id: int, previous: RefreshStatus | None) -> None:
+    """Undo `mark_refresh_queued` when the job could not be queued after all."""
+    if previous is not None:
+        await Segment.filter(id=segment_id, refresh_status=RefreshStatus.PENDING).update(
+            refresh_status=previous
+        )
+
+
 async def segment_ids_due_for_auto_refresh(now: datetime, max_age: timedelta) -> list[int]:
     """Active auto-mode segments never refreshed or last refreshed more than `max_age` ago."""
     ids = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from redis.exceptions import RedisError
 
 from models.automation.sequences import check_auto_email_allowed
 from models.errors import DomainError
@@ -12,7 +13,7 @@ from models.segments import service
 from models.segments.errors import segment_not_found
 from models.segments.preview import preview_segment
 from resolvers.context import Info
-from resolvers.errors import Error, errors_from
+from resolvers.errors import Error, errors_from, queue_unavailable
 from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload
 from resolvers.permissions import CanRead, CanWrite
@@ -159,7 +160,8 @@ class SegmentMutation:
         name="refreshSegment",
         permission_classes=[CanWrite],
         description="Queues a refresh (joining one already queued or running for the segment); "
-        "`wait: true` answers once it finished.",
+        "`wait: true` answers once it finished. With the job queue unreachable, errors holds "
+        "one UNAVAILABLE error and nothing is queued.",
     )
     async def queue_segment_refresh(
         self, info: Info, id: strawberry.ID, wait: bool | None = False
@@ -173,9 +175,12 @@ class SegmentMutation:
         queue = info.context.queue
         if queue is None:
             raise RuntimeError("refreshSegment needs a job queue in the request context")
-        job = await enqueue_refresh(queue, segment_id)
-        if wait:
-            await wait_for(job, _wait_seconds(info))
+        try:
+            job = await enqueue_refresh(queue, segment_id)
+            if wait:
+                await wait_for(job, _wait_seconds(info))
+        except (RedisError, OSError):
+            return RefreshSegmentPayload(segment=None, job_id=None, errors=queue_unavailable())
         row = await service.get_segment(segment_id)
         if row is None:  # deleted while the refresh was queued
             return RefreshSegmentPayload(
