@@ -218,16 +218,24 @@ async def _ranked_order_ids(
     return found
 
 
+# SEMANTICS §3 customer_clv: lifetime sales leave out canceled orders and closed (fully
+# refunded) ones, so Customer.lifetimeSales shows what the lifetime_sales condition compares.
+LIFETIME_EXCLUDED_STATES = ("canceled", "closed")
+
+
 async def sales_totals_of_customers(customer_ids: Iterable[int]) -> dict[int, SalesTotals]:
-    """Order count, sum of order grand totals and of credit memo grand totals per customer."""
+    """Per customer: every order counted, lifetime sales (orders neither canceled nor closed),
+    every credit memo's grand total."""
     wanted = sorted(set(customer_ids))
     if not wanted:
         return {}
     conn = connection()
     mark = placeholder(conn)
     in_list = ", ".join(mark.format(i + 1) for i in range(len(wanted)))
+    excluded = ", ".join(f"'{state}'" for state in LIFETIME_EXCLUDED_STATES)
     orders = await conn.execute_query_dict(
-        f"SELECT customer_id, COUNT(*) AS n, SUM(grand_total) AS total FROM sales_order "
+        f"SELECT customer_id, COUNT(*) AS n, SUM(CASE WHEN state NOT IN ({excluded})"
+        f" THEN grand_total END) AS total FROM sales_order "
         f"WHERE customer_id IN ({in_list}) GROUP BY customer_id",
         wanted,
     )

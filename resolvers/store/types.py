@@ -269,15 +269,26 @@ class Customer:
         page = await info.context.loader(OrdersPageByCustomerLoader).load(key)
         return connection_of(page, lambda o: order_cursor(o.id), Order.of)
 
-    @strawberry.field(description="Number of orders placed.")
+    @strawberry.field(
+        description="Every order placed, canceled and closed ones included (the"
+        " customer_clv.number_of_orders condition counts neither)."
+    )
     async def orders_count(self, info: Info) -> int:
         return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).orders_count
 
-    @strawberry.field(description="Sum of the grand totals of all orders.")
+    @strawberry.field(
+        description="Sum of the grand totals of orders neither canceled nor closed (fully"
+        " refunded), in the orders' currencies as stored: the value the"
+        " customer_clv.lifetime_sales condition compares."
+    )
     async def lifetime_sales(self, info: Info) -> Decimal:
         return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).lifetime_sales
 
-    @strawberry.field(description="Sum of the grand totals of all credit memos.")
+    @strawberry.field(
+        description="Sum of the grand totals of every credit memo (the"
+        " customer_clv.lifetime_refunds condition counts only those of orders neither canceled"
+        " nor closed)."
+    )
     async def refunded_total(self, info: Info) -> Decimal:
         return (await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)).refunded_total
 
