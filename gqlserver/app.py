@@ -29,6 +29,7 @@ from gqlserver.extensions import schema_extensions
 from gqlserver.graphiql import graphiql_page, static_mount
 from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
+from gqlserver.ratelimit import RateLimiter, RateLimitMiddleware
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
 from gqlserver.unsubscribe import unsubscribe_routes
@@ -161,6 +162,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
+        app.state.rate_limiter = RateLimiter(queue, settings.rate_limit_per_second)
         # Store changes made through the API queue a live re-evaluation of those customers.
         stack.callback(install_live_reevaluation(queue))
         if settings.redis_in_memory:
@@ -190,7 +192,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(HttpMetricsMiddleware, metrics=metrics, routes=routes)],
+        middleware=[
+            Middleware(HttpMetricsMiddleware, metrics=metrics, routes=routes),
+            Middleware(RateLimitMiddleware, path=GRAPHQL_PATH),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -199,4 +204,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.queue = None
     app.state.redis = None
     app.state.link_secret = None
+    app.state.rate_limiter = None
     return app

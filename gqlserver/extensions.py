@@ -14,9 +14,9 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 
+from gqlserver.limits import BoundedValidation, DocumentLimits, ValidationResults
 from gqlserver.metrics import Metrics, OperationMetrics
 from gqlserver.settings import Settings
 from models.errors import DomainError
@@ -88,9 +88,12 @@ ExtensionFactory = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 def schema_extensions(settings: Settings, metrics: Metrics | None = None) -> list[Any]:
     """Classes or factories, so each operation gets its own extension instances."""
+    limits = DocumentLimits(settings.max_selections, settings.max_field_repeats)
+    # One cache per schema: its key is the document text, valid only for one set of rules.
+    validated = ValidationResults()
     extensions: list[ExtensionFactory] = [
         ParserCache,
-        ValidationCache,
+        lambda: BoundedValidation(limits, validated),
         DomainErrorCodes,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, alias="SEGMENTQL_MAX_QUERY_DEPTH")
     max_aliases: int = Field(default=30, alias="SEGMENTQL_MAX_ALIASES")
     max_tokens: int = Field(default=5000, alias="SEGMENTQL_MAX_TOKENS")
+    # Fields, fragment spreads and inline fragments once fragments are expanded, and how
+    # often one response path may be selected (see gqlserver/limits.py for why).
+    max_selections: int = Field(default=1000, ge=1, alias="SEGMENTQL_MAX_SELECTIONS")
+    max_field_repeats: int = Field(default=10, ge=1, alias="SEGMENTQL_MAX_FIELD_REPEATS")
+    # GraphQL requests per second per API token, counted in Redis across replicas; 0: no limit.
+    rate_limit_per_second: int = Field(default=20, ge=0, alias="SEGMENTQL_RATE_LIMIT_PER_SECOND")
 
     @model_validator(mode="after")
     def _valid_urls(self) -> Settings:

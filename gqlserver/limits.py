@@ -1,0 +1,236 @@
+"""Bounding what a document costs before graphql-core validates it, and validating once per text.
+
+graphql-core's overlapping-fields rule compares every pair of fields that share a
+response name at the same place: `{ websites { id } websites { id } ... }` 800 times
+(13 KB, under the token, depth and alias limits) costs it ~0.75 s of CPU. Two limits,
+checked on the parsed document in time linear in its size, make that pairwise work
+small before it starts:
+
+- the number of selections (fields, fragment spreads, inline fragments) once fragments
+  are expanded (`max_selections`): what a document asks for in total, as GitHub and
+  Shopify bound it;
+- how often one response path (`websites`, `segments.edges.node.id`) may be selected
+  (`max_field_repeats`): the pairs the rule compares are those sharing a path.
+
+Validation results are cached per document text (the rules are the same for every
+request of one app), and a large document missing the cache is validated in a thread
+so the event loop keeps answering other requests meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    max_selections: int
+    max_field_repeats: int
+
+
+class _Fragments:
+    """Fragment definitions by name, with their expanded field counts memoised."""
+
+    def __init__(self, document: DocumentNode, cap: int) -> None:
+        self.definitions = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.cap = cap
+        self._counts: dict[str, int] = {}
+        self._counting: set[str] = set()
+
+    def count(self, selection_set: SelectionSetNode | None) -> int:
+        """Selections of a set with fragments expanded, saturating just above the cap."""
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            # Spreads and inline fragments count too: a chain of fragments spreading
+            # field-less ones twice each would otherwise expand exponentially for free.
+            total += 1
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                total += self.count(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment_count(selection.name.value)
+            if total > self.cap:
+                return self.cap + 1
+        return total
+
+    def fragment_count(self, name: str) -> int:
+        # Unknown fragments and cycles count nothing here; validation reports them.
+        if name in self._counts:
+            return self._counts[name]
+        definition = self.definitions.get(name)
+        if definition is None or name in self._counting:
+            return 0
+        self._counting.add(name)
+        counted = self._counts[name] = self.count(definition.selection_set)
+        self._counting.discard(name)
+        return counted
+
+
+def _paths(selection_set: SelectionSetNode, fragments: _Fragments) -> Counter[Path]:
+    """How many fields select each response path below this selection set."""
+    counts: Counter[Path] = Counter()
+    # (selection set, path prefix, fragments being expanded on the way here)
+    stack: list[tuple[SelectionSetNode, Path, frozenset[str]]] = [(selection_set, (), frozenset())]
+    while stack:
+        current, prefix, expanding = stack.pop()
+        for selection in current.selections:
+            if isinstance(selection, FieldNode):
+                path = (*prefix, (selection.alias or selection.name).value)
+                counts[path] += 1
+                if selection.selection_set is not None:
+                    stack.append((selection.selection_set, path, expanding))
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append((selection.selection_set, prefix, expanding))
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                definition = fragments.definitions.get(name)
+                if definition is not None and name not in expanding:
+                    stack.append((definition.selection_set, prefix, expanding | {name}))
+    return counts
+
+
+def document_cost_errors(document: DocumentNode, limits: DocumentLimits) -> list[GraphQLError]:
+    """Errors for a document over the limits; empty when graphql-core may validate it.
+
+    Every operation counts, and so does every fragment no operation uses: graphql-core
+    validates those too.
+    """
+    fragments = _Fragments(document, limits.max_selections)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    total = 0
+    for operation in operations:
+        total += fragments.count(operation.selection_set)
+    # Fragments reachable from an operation are counted through it; find the others.
+    reachable = _reachable_fragments(operations, fragments)
+    for name, definition in fragments.definitions.items():
+        if name not in reachable:
+            total += fragments.count(definition.selection_set)
+        if total > limits.max_selections:
+            break
+    if total > limits.max_selections:
+        return [
+            _too_complex(
+                f"The document has more than {limits.max_selections} selections (fields, "
+                "fragment spreads and inline fragments) once its fragments are expanded; "
+                f"at most {limits.max_selections} are allowed."
+            )
+        ]
+    roots = [o.selection_set for o in operations] + [
+        d.selection_set for n, d in fragments.definitions.items() if n not in reachable
+    ]
+    for root in roots:
+        counts = _paths(root, fragments)
+        if not counts:
+            continue
+        path, times = counts.most_common(1)[0]
+        if times > limits.max_field_repeats:
+            return [
+                _too_complex(
+                    f"'{'.'.join(path)}' is selected {times} times at the same place; at most "
+                    f"{limits.max_field_repeats} selections of one field are allowed."
+                )
+            ]
+    return []
+
+
+def _reachable_fragments(
+    operations: list[OperationDefinitionNode], fragments: _Fragments
+) -> set[str]:
+    reachable: set[str] = set()
+    pending: list[SelectionSetNode] = [o.selection_set for o in operations]
+    while pending:
+        current = pending.pop()
+        for selection in current.selections:
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                definition = fragments.definitions.get(name)
+                if definition is not None and name not in reachable:
+                    reachable.add(name)
+                    pending.append(definition.selection_set)
+    return reachable
+
+
+def _too_complex(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": TOO_COMPLEX})
+
+
+class ValidationResults:
+    """Validation outcomes of one app's schema by document text, least recently used evicted."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._results: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+
+    def get(self, text: str) -> list[GraphQLError] | None:
+        found = self._results.get(text)
+        if found is not None:
+            self._results.move_to_end(text)
+        return found
+
+    def put(self, text: str, errors: list[GraphQLError]) -> None:
+        self._results[text] = errors
+        self._results.move_to_end(text)
+        while len(self._results) > self.maxsize:
+            self._results.popitem(last=False)
+
+
+# Documents of up to this many characters are validated on the event loop: a thread
+# hand-off costs more than validating them.
+THREAD_ABOVE_CHARS = 2000
+
+
+class BoundedValidation(SchemaExtension):
+    """Checks the document limits, then validates, once per document text.
+
+    Replaces strawberry's ValidationCache, whose key includes the validation rule
+    classes that the limiter extensions create anew for every request, so it never hit.
+    """
+
+    def __init__(self, limits: DocumentLimits, results: ValidationResults) -> None:
+        self.limits = limits
+        self.results = results
+
+    async def on_validate(self) -> AsyncIterator[None]:  # type: ignore[override]
+        context = self.execution_context
+        text = context.query or ""
+        errors = self.results.get(text) if text else None
+        if errors is None:
+            document = context.graphql_document
+            assert document is not None
+            errors = document_cost_errors(document, self.limits)
+            if not errors:
+                rules = context.validation_rules
+                schema = context.schema._schema
+                if len(text) > THREAD_ABOVE_CHARS:
+                    errors = await asyncio.to_thread(validate_document, schema, document, rules)
+                else:
+                    errors = validate_document(schema, document, rules)
+            if text:
+                self.results.put(text, errors)
+        context.pre_execution_errors = errors
+        yield
