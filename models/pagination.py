@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from models.errors import DomainError, ErrorCode
@@ -29,6 +29,9 @@ class Page(Generic[T]):
     items: list[T]
     end_cursor: str | None
     has_next: bool
+    # Counts the whole list (every page, same filters) when awaited: callers that show a
+    # total ask for it, others never pay for the query.
+    count: Callable[[], Awaitable[int]] | None = field(default=None, compare=False)
 
 
 def encode_cursor(kind: str, *key: int | str) -> str:
@@ -71,11 +74,14 @@ def page_size(first: int | None, *, field: str = "first", maximum: int = MAX_PAG
     return first
 
 
-def page_from_rows(rows: list[T], size: int, cursor_of: Any) -> Page[T]:
+def page_from_rows(
+    rows: list[T], size: int, cursor_of: Any, count: Callable[[], Awaitable[int]] | None = None
+) -> Page[T]:
     """Build a page from up to `size + 1` rows fetched in key order (the extra row means more)."""
     items = rows[:size]
     return Page(
         items=items,
         end_cursor=cursor_of(items[-1]) if items else None,
         has_next=len(rows) > size,
+        count=count,
     )

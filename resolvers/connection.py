@@ -1,9 +1,15 @@
-"""Relay-style connections over the domain's forward keyset pages, and their `first` argument."""
+"""Relay-style connections over the domain's forward keyset pages, and their `first` argument.
+
+Every list the API pages through has one shape: `edges { cursor node }`, `nodes`,
+`pageInfo` and `totalCount`. A connection type whose name is public (`MemberConnection`)
+subclasses `Connection[Node]` under that name; the others take strawberry's generated one
+(`Connection[Order]` is `OrderConnection`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.relay import PageInfo
@@ -12,57 +18,102 @@ from models.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
-
-
-class HasCursor(Protocol):
-    @property
-    def cursor(self) -> str: ...
-
-
-EdgeT = TypeVar("EdgeT", bound=HasCursor)
+Counter = Callable[[], Awaitable[int]]
 
 First = Annotated[
     int | None,
-    strawberry.argument(description=f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."),
+    strawberry.argument(
+        description=f"How many items to return: 0 to {MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Return the items after this cursor (an edge's `cursor` or "
+        "`pageInfo.endCursor` of the previous page); null starts at the beginning."
+    ),
 ]
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page with the cursor that points at it.")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as `after` to continue after this item."
+    )
+    node: NodeT = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One page of a list, in the list's fixed order: `edges` (items with cursors) "
+    "or just `nodes`, `pageInfo` to ask for the next page, and `totalCount` of the whole list."
+)
 class Connection(Generic[NodeT]):
-    """The store lists' connection: strawberry names `Connection[Order]` OrderConnection."""
+    edges: list[Edge[NodeT]] = strawberry.field(description="The page's items with cursors.")
+    page_info: PageInfo = strawberry.field(
+        description="Whether there is a next page and the cursor to ask for it with."
+    )
+    counter: strawberry.Private[Counter]
 
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
-
-    @strawberry.field
+    @strawberry.field(description="The page's items, without cursors.")
     def nodes(self) -> list[NodeT]:
         return [edge.node for edge in self.edges]
 
+    @strawberry.field(
+        description="Items in the whole list with the same arguments, every page together "
+        "(counted only when asked for)."
+    )
+    async def total_count(self) -> int:
+        return await self.counter()
 
-def connection_page(
-    page: Page[RowT], edge_of: Callable[[RowT], EdgeT]
-) -> tuple[list[EdgeT], PageInfo]:
-    """The edges of a forward keyset page and its page info; every connection is built so."""
-    edges = [edge_of(row) for row in page.items]
+
+def known_count(count: int) -> Counter:
+    """A counter for a total known without a query (a segment's stored member count)."""
+
+    async def counted() -> int:
+        return count
+
+    return counted
+
+
+def page_info(page: Page[RowT], cursors: list[str]) -> PageInfo:
     # Forward-only paging: the Relay spec allows hasPreviousPage to be false here.
-    info = PageInfo(
+    return PageInfo(
         has_next_page=page.has_next,
         has_previous_page=False,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
     )
-    return edges, info
+
+
+def connection_parts(
+    page: Page[RowT],
+    cursor_of: Callable[[RowT], str],
+    node_of: Callable[[RowT], NodeT],
+    *,
+    count: Counter | None = None,
+    edge: type[Edge[NodeT]] = Edge,
+) -> dict[str, Any]:
+    """The fields of a connection over a page: `SomeConnection(**parts)`.
+
+    `count` defaults to the page's own counter.
+    """
+    counter = count or page.count
+    if counter is None:
+        raise ValueError("a connection needs a total count: pass count= or a counted page")
+    cursors = [cursor_of(row) for row in page.items]
+    edges = [
+        edge(cursor=cursor, node=node_of(row))
+        for cursor, row in zip(cursors, page.items, strict=True)
+    ]
+    return {"edges": edges, "page_info": page_info(page, cursors), "counter": counter}
 
 
 def connection_of(
-    page: Page[RowT], cursor_of: Callable[[RowT], str], node_of: Callable[[RowT], NodeT]
+    page: Page[RowT],
+    cursor_of: Callable[[RowT], str],
+    node_of: Callable[[RowT], NodeT],
+    *,
+    count: Counter | None = None,
 ) -> Connection[NodeT]:
-    """A page as the generic `Connection`."""
-    edges, info = connection_page(page, lambda row: Edge(cursor=cursor_of(row), node=node_of(row)))
-    return Connection(edges=edges, page_info=info)
+    """A page as the generic `Connection` (strawberry names `Connection[Order]` OrderConnection)."""
+    return Connection(**connection_parts(page, cursor_of, node_of, count=count))

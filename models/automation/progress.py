@@ -39,10 +39,11 @@ async def progress_page(
         query = query.filter(sequence_id=sequence_id)
     if status is not None:
         query = query.filter(status=status)
+    matching = query
     if key is not None:
         query = query.filter(id__lt=key[0])
     rows = await query.order_by("-id").limit(size + 1)
-    return page_from_rows(rows, size, progress_cursor)
+    return page_from_rows(rows, size, progress_cursor, matching.count)
 
 
 async def progress_of_customers(

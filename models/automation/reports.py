@@ -51,7 +51,8 @@ async def reports_page(first: int | None, after: str | None) -> Page[AutomationR
     size = page_size(first)
     key = decode_cursor(after, REPORT_CURSOR, (int,))
     query = AutomationReport.all()
+    matching = query
     if key is not None:
         query = query.filter(id__lt=key[0])
     rows = await query.order_by("-id").limit(size + 1)
-    return page_from_rows(rows, size, report_cursor)
+    return page_from_rows(rows, size, report_cursor, matching.count)

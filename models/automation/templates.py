@@ -160,7 +160,8 @@ async def templates_page(first: int | None, after: str | None) -> TemplatePage:
     size = page_size(first)
     key = decode_cursor(after, TEMPLATE_CURSOR, (int,))
     query = NewsletterTemplate.all()
+    matching = query
     if key is not None:
         query = query.filter(id__gt=key[0])
     rows = await query.order_by("id").limit(size + 1)
-    return page_from_rows(rows, size, template_cursor)
+    return page_from_rows(rows, size, template_cursor, matching.count)

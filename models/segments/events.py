@@ -98,8 +98,9 @@ async def membership_history(
         query = query.filter(segment_id=segment_id)
     if customer_id is not None:
         query = query.filter(customer_id=customer_id)
+    matching = query
     if key is not None:
         query = query.filter(id__gt=key[0])
     rows = await query.order_by("id").limit(size + 1)
     events = [_event(row) for row in rows]
-    return page_from_rows(events, size, lambda e: event_cursor(e.id))
+    return page_from_rows(events, size, lambda e: event_cursor(e.id), matching.count)

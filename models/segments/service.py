@@ -210,10 +210,11 @@ async def list_segments(
         query = query.filter(refresh_status=refresh_status)
     if refresh_mode is not None:
         query = query.filter(refresh_mode=refresh_mode)
+    matching = query
     if key is not None:
         query = query.filter(id__gt=key[0])
     rows = await query.order_by("id").limit(size + 1)
-    return page_from_rows(rows, size, segment_cursor)
+    return page_from_rows(rows, size, segment_cursor, matching.count)
 
 
 def conditions_sql(segment: Segment, dialect: Dialect) -> str:

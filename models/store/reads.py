@@ -137,16 +137,17 @@ async def customers_page(
     size = page_size(first)
     key = decode_cursor(after, CUSTOMER_CURSOR, (int,))
     query = Customer.all()
-    if key is not None:
-        query = query.filter(id__gt=key[0])
     if where.website_id is not None:
         query = query.filter(website_id=where.website_id)
     if where.group_id is not None:
         query = query.filter(group_id=where.group_id)
     if where.email_contains:
         query = query.filter(email__icontains=where.email_contains)
+    matching = query
+    if key is not None:
+        query = query.filter(id__gt=key[0])
     rows = await query.order_by("id").limit(size + 1)
-    return page_from_rows(rows, size, lambda c: customer_cursor(c.id))
+    return page_from_rows(rows, size, lambda c: customer_cursor(c.id), matching.count)
 
 
 def order_cursor(order_id: int) -> str:

@@ -17,7 +17,6 @@ from models.coupons.orm import Coupon as CouponRow
 from models.errors import DomainError, ErrorCode
 from models.segments.orm import Segment
 from resolvers.automation.types import (
-    After,
     AutomationReport,
     AutomationSettings,
     AutomationStats,
@@ -31,7 +30,7 @@ from resolvers.automation.types import (
     report_connection,
     template_connection,
 )
-from resolvers.connection import Connection, First, connection_of
+from resolvers.connection import After, Connection, First, connection_of
 from resolvers.ids import maybe_id, parse_id
 from resolvers.permissions import CanRead
 

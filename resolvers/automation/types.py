@@ -41,10 +41,6 @@ ProgressStatusType = strawberry.enum(
     "SENDING is claimed by a worker, SENT, FAILED and SKIPPED are final.",
 )
 
-After = Annotated[
-    str | None,
-    strawberry.argument(description="The `endCursor` of the page before; omit for the first."),
-]
 DEFAULT_SENT_DAYS = 30
 
 

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.relay import PageInfo
 
 from models.segments import membership, service
-from resolvers.connection import First, connection_page
+from resolvers.connection import After, Connection, First, connection_of
 from resolvers.ids import maybe_id, parse_id
 from resolvers.permissions import CanRead
 from resolvers.segments.inputs import SegmentFilter
 from resolvers.segments.types import Segment
-
-
-@strawberry.type
-class SegmentEdge:
-    node: Segment
-    cursor: str
-
-
-@strawberry.type
-class SegmentConnection:
-    edges: list[SegmentEdge]
-    page_info: PageInfo
 
 
 @strawberry.type
@@ -37,9 +24,9 @@ class SegmentQuery:
     async def segments(
         self,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
         filter: SegmentFilter | None = None,
-    ) -> SegmentConnection:
+    ) -> Connection[Segment]:
         criteria = filter or SegmentFilter()
         page = await service.list_segments(
             first=first,
@@ -48,11 +35,7 @@ class SegmentQuery:
             refresh_status=criteria.refresh_status,
             refresh_mode=criteria.refresh_mode,
         )
-        edges, info = connection_page(
-            page,
-            lambda row: SegmentEdge(node=Segment.of(row), cursor=service.segment_cursor(row.id)),
-        )
-        return SegmentConnection(edges=edges, page_info=info)
+        return connection_of(page, lambda row: service.segment_cursor(row.id), Segment.of)
 
     @strawberry.field(
         permission_classes=[CanRead],

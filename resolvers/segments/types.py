@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from strawberry.relay import PageInfo
 from strawberry.scalars import JSON
 
 from models.db import dialect
@@ -16,7 +15,14 @@ from models.segments.orm import MembershipChange, RefreshMode, RefreshStatus
 from models.segments.orm import Segment as SegmentRow
 from resolvers.automation.loaders import SequencesBySegmentLoader
 from resolvers.automation.types import EmailSequence
-from resolvers.connection import First, connection_page
+from resolvers.connection import (
+    After,
+    Connection,
+    Edge,
+    First,
+    connection_parts,
+    known_count,
+)
 from resolvers.context import Info
 from resolvers.ids import parse_id
 from resolvers.segments.loaders import MembershipsByCustomerLoader, SegmentByIdLoader
@@ -52,27 +58,38 @@ class SegmentMember:
         )
 
 
-@strawberry.type
-class MemberEdge:
-    node: SegmentMember
-    cursor: str
+@strawberry.type(name="MemberEdge", description="A member with its cursor.")
+class MemberEdge(Edge[SegmentMember]):
+    pass
 
 
-@strawberry.type
-class MemberConnection:
-    edges: list[MemberEdge]
-    page_info: PageInfo
-    total_count: int = strawberry.field(description="Members as of the last refresh.")
+@strawberry.type(
+    name="MemberConnection",
+    description="A page of a segment's members; `totalCount` is the member count of the last "
+    "refresh (matchedCustomersCount).",
+)
+class MemberConnection(Connection[SegmentMember]):
+    edges: list[MemberEdge] = strawberry.field(  # type: ignore[assignment]
+        description="The page's members with cursors."
+    )
+
+    @strawberry.field(
+        description="Members as of the last refresh (the segment's matchedCustomersCount)."
+    )
+    async def total_count(self) -> int:
+        return await self.counter()
 
     @classmethod
     def of(cls, page: Page[membership.Member], total_count: int) -> MemberConnection:
-        edges, info = connection_page(
-            page,
-            lambda m: MemberEdge(
-                node=SegmentMember.of(m), cursor=membership.member_cursor(m.customer_id)
-            ),
+        return cls(
+            **connection_parts(
+                page,
+                lambda m: membership.member_cursor(m.customer_id),
+                SegmentMember.of,
+                count=known_count(total_count),
+                edge=MemberEdge,
+            )
         )
-        return cls(edges=edges, page_info=info, total_count=total_count)
 
 
 @strawberry.type(description="One enter or exit of a customer, recorded by a refresh.")
@@ -94,26 +111,30 @@ class SegmentMembershipEvent:
         )
 
 
-@strawberry.type
-class MembershipEventEdge:
-    node: SegmentMembershipEvent
-    cursor: str
+@strawberry.type(name="MembershipEventEdge", description="A membership event with its cursor.")
+class MembershipEventEdge(Edge[SegmentMembershipEvent]):
+    pass
 
 
-@strawberry.type
-class MembershipEventConnection:
-    edges: list[MembershipEventEdge]
-    page_info: PageInfo
+@strawberry.type(
+    name="MembershipEventConnection",
+    description="A page of enter and exit events, oldest first.",
+)
+class MembershipEventConnection(Connection[SegmentMembershipEvent]):
+    edges: list[MembershipEventEdge] = strawberry.field(  # type: ignore[assignment]
+        description="The page's events with cursors."
+    )
 
     @classmethod
     def of(cls, page: Page[events.MembershipEvent]) -> MembershipEventConnection:
-        edges, info = connection_page(
-            page,
-            lambda e: MembershipEventEdge(
-                node=SegmentMembershipEvent.of(e), cursor=events.event_cursor(e.id)
-            ),
+        return cls(
+            **connection_parts(
+                page,
+                lambda e: events.event_cursor(e.id),
+                SegmentMembershipEvent.of,
+                edge=MembershipEventEdge,
+            )
         )
-        return cls(edges=edges, page_info=info)
 
 
 @strawberry.type(description="A rule-defined set of customers, materialised by refreshes.")
@@ -168,7 +189,7 @@ class Segment:
     async def members(
         self,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
     ) -> MemberConnection:
         page = await membership.members_page(self.row.id, first=first, after=after)
         return MemberConnection.of(page, self.matched_customers_count)
@@ -188,7 +209,7 @@ class Segment:
         self,
         customer_id: strawberry.ID | None = None,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
     ) -> MembershipEventConnection:
         page = await events.membership_history(
             segment_id=self.row.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models.store import reads
-from resolvers.connection import Connection, First, connection_of
+from resolvers.connection import After, Connection, First, connection_of
 from resolvers.context import Info
 from resolvers.ids import parse_id
 from resolvers.permissions import CanRead
@@ -32,7 +32,7 @@ class StoreQuery:
     async def customers(
         self,
         first: First = None,
-        after: str | None = None,
+        after: After = None,
         filter: CustomerFilter | None = None,
     ) -> Connection[Customer]:
         where = reads.CustomerFilter(

@@ -14,7 +14,7 @@ from models.store import customers as rows
 from models.store import reference, sales
 from models.store.reads import order_cursor, orders_page_key
 from resolvers.automation.loaders import ProgressByCustomerLoader, ProgressKey
-from resolvers.connection import Connection, connection_of
+from resolvers.connection import After, Connection, connection_of
 from resolvers.context import Info
 from resolvers.rows import copy_fields
 from resolvers.store.loaders import (
@@ -256,18 +256,24 @@ class Customer:
         row = await info.context.loader(SubscriberByCustomerLoader).load(self.pk)
         return NewsletterSubscription.of(row) if row else None
 
-    @strawberry.field(description="Orders, newest first.")
+    @strawberry.field(description="Every order, canceled ones included, newest first.")
     async def orders(
         self,
         info: Info,
         first: Annotated[
-            int | None, strawberry.argument(description="Default 10, at most 100.")
+            int | None,
+            strawberry.argument(description="How many orders: 0 to 100, default 10."),
         ] = None,
-        after: str | None = None,
+        after: After = None,
     ) -> Connection[Order]:
         key = orders_page_key(self.pk, first, after)
         page = await info.context.loader(OrdersPageByCustomerLoader).load(key)
-        return connection_of(page, lambda o: order_cursor(o.id), Order.of)
+
+        async def count() -> int:
+            totals = await info.context.loader(SalesTotalsByCustomerLoader).load(self.pk)
+            return totals.orders_count
+
+        return connection_of(page, lambda o: order_cursor(o.id), Order.of, count=count)
 
     @strawberry.field(
         description="Every order placed, canceled and closed ones included (the"
