@@ -8,7 +8,7 @@ from typing import BinaryIO
 from gqlserver.db import open_database
 from gqlserver.settings import get_settings
 from models.store.importer import import_ndjson
-from models.store.report import ImportReport, TypeCounts
+from models.store.report import ImportReport, Rejection, TypeCounts
 from models.store.targets import DELETE_TYPE
 from tasks.changed_customers import live_changes_for_import
 
@@ -24,7 +24,7 @@ def summary_lines(report: ImportReport) -> list[str]:
         total.add(counts)
     lines.append(
         f"total: {total.upserted} upserted, {total.deleted} deleted, "
-        f"{total.unchanged} unchanged, {len(report.rejected)} rejected"
+        f"{total.unchanged} unchanged, {report.rejected_total} rejected"
     )
     return lines
 
@@ -41,9 +41,12 @@ async def run_import(source: BinaryIO) -> int:
         open_database(settings.database_url),
         live_changes_for_import(settings.redis_url),
     ):
-        report = await import_ndjson(source)
+        # Rejections go out as they are found: a file of a million bad lines is not held.
+        report = await import_ndjson(source, keep_rejected=0, on_rejected=_print_rejection)
     for line in summary_lines(report):
         print(line)
-    for rejection in report.rejected:
-        print(f"line {rejection.position}: {rejection.reason}", file=sys.stderr)
-    return 1 if report.rejected else 0
+    return 1 if report.rejected_total else 0
+
+
+def _print_rejection(rejection: Rejection) -> None:
+    print(f"line {rejection.position}: {rejection.reason}", file=sys.stderr)

@@ -1,15 +1,21 @@
-"""Feeds store records to the writer in batches, each batch in one transaction.
+"""Feeds store records to the writer parents first, in batches, each batch in one transaction.
+
+Records are taken in runs: the records between two `customer_delete` records. A run is held
+in a spool and written type by type in TYPE_ORDER (every customer before any order), so
+a record may reference a parent anywhere in its run, and where batches happen to begin
+and end changes nothing. Deletions and runs are applied in the order they came, so
+`customer_delete` followed by the same customer again ends with the customer present,
+and the reverse with it gone.
 
 A record that fails validation or references a missing parent is rejected alone; the
-others are written. Customer deletions and upserts are written in the order they came:
-switching between them closes the batch, so `customer_delete` followed by the same
-customer again ends with the customer present, and the reverse with it gone.
+others are written. Rejections reach the report batch by batch, in line order within
+each batch.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import OperationalError
@@ -18,13 +24,15 @@ from models.db import dialect, transaction
 from models.errors import DomainError, ErrorCode, FieldError
 from models.store.changes import notify_customers_changed
 from models.store.records import StoreRecord, validate_record
-from models.store.report import ImportReport
+from models.store.report import ImportReport, RejectionSink
+from models.store.spool import RecordSpool
 from models.store.targets import DELETE_TYPE, TYPE_ORDER
 from models.store.writer import Entry, write_deletes, write_upserts
 
 DEFAULT_BATCH_SIZE = 2000
 log = logging.getLogger(__name__)
 _RANK = {t: i for i, t in enumerate(TYPE_ORDER)}
+_UPSERT_TYPES = tuple(t for t in TYPE_ORDER if t != DELETE_TYPE)
 
 
 @dataclass(frozen=True)
@@ -44,48 +52,95 @@ def check_record(obj: Any) -> StoreRecord | Invalid:
         return Invalid(kind if isinstance(kind, str) and kind in _RANK else None, exc.errors)
 
 
-class RecordLoader:
-    """Takes checked records one by one and writes the valid ones in batches of `batch_size`."""
+@dataclass
+class _Batch:
+    """Checked records of one type waiting to be written together."""
 
-    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+    entries: list[Entry] = field(default_factory=list)
+    invalid: list[tuple[int, Invalid]] = field(default_factory=list)
+
+    def add(self, position: int, checked: StoreRecord | Invalid) -> None:
+        if isinstance(checked, Invalid):
+            self.invalid.append((position, checked))
+        else:
+            self.entries.append((position, checked))
+
+    def __len__(self) -> int:
+        # Invalid records count too: a file of bad lines is still reported batch by batch.
+        return len(self.entries) + len(self.invalid)
+
+
+class RecordLoader:
+    """Takes records one by one (JSON objects whose `type` is known) and writes them."""
+
+    def __init__(
+        self,
+        spool: RecordSpool,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        *,
+        keep_rejected: int | None = None,
+        on_rejected: RejectionSink | None = None,
+    ) -> None:
         self.batch_size = batch_size
-        self.report = ImportReport()
-        self._pending: list[Entry] = []
-        self._deleting = False
+        self.report = ImportReport(keep_rejected=keep_rejected, on_rejected=on_rejected)
+        self._spool = spool
+        self._deletes = _Batch()
 
     def reject(self, position: int, record_type: str | None, errors: list[FieldError]) -> None:
+        """Reject a record that has no known type (or is not even JSON) at once."""
         self.report.reject(position, record_type, errors)
 
-    async def add(self, position: int, checked: StoreRecord | Invalid) -> None:
-        """Queue a valid record (writing a batch when full), or reject an invalid one."""
-        if isinstance(checked, Invalid):
-            self.reject(position, checked.record_type, checked.errors)
+    async def add(self, position: int, record_type: str, record: Any) -> None:
+        """Queue a record; a deletion first writes the run before it."""
+        if record_type == DELETE_TYPE:
+            await self._write_run()
+            self._deletes.add(position, check_record(record))
+            if len(self._deletes) >= self.batch_size:
+                await self._write_deletes()
             return
-        deleting = checked.type == DELETE_TYPE
-        if self._pending and deleting != self._deleting:
-            await self.flush()
-        self._deleting = deleting
-        self._pending.append((position, checked))
-        if len(self._pending) >= self.batch_size:
-            await self.flush()
+        if len(self._deletes):
+            await self._write_deletes()
+        self._spool.add(record_type, position, record)
 
     async def finish(self) -> ImportReport:
-        await self.flush()
+        await self._write_run()
+        await self._write_deletes()
         self.report.rejected.sort(key=lambda r: r.position)
         return self.report
 
-    async def flush(self) -> None:
-        """Write the queued records in one transaction, then tell who changed."""
-        entries, self._pending = self._pending, []
-        if not entries:
+    def close(self) -> None:
+        self._spool.close()
+
+    async def _write_run(self) -> None:
+        if self._spool.empty:
             return
-        try:
-            outcome = await self._write(entries)
-        except OperationalError as exc:
-            # Something only the database could see (e.g. a parent deleted meanwhile): find
-            # the culprits by writing the records one at a time.
-            log.info("batch failed (%s), writing its %d records one by one", exc, len(entries))
-            outcome = await self._write_each(entries)
+        for record_type in _UPSERT_TYPES:
+            batch = _Batch()
+            for position, record in self._spool.take(record_type):
+                batch.add(position, check_record(record))
+                if len(batch) >= self.batch_size:
+                    await self._flush(batch)
+                    batch = _Batch()
+            await self._flush(batch)
+
+    async def _write_deletes(self) -> None:
+        batch, self._deletes = self._deletes, _Batch()
+        await self._flush(batch)
+
+    async def _flush(self, batch: _Batch) -> None:
+        """Write a batch's valid records in one transaction, then tell who changed."""
+        outcome = ImportReport()
+        for position, invalid in batch.invalid:
+            outcome.reject(position, invalid.record_type, invalid.errors)
+        if batch.entries:
+            try:
+                outcome.merge(written := await self._write(batch.entries))
+            except OperationalError as exc:
+                # Something only the database could see (e.g. a parent deleted meanwhile):
+                # find the culprits by writing the records one at a time.
+                log.info("batch failed (%s), writing its %d records one by one", exc, len(batch))
+                outcome.merge(written := await self._write_each(batch.entries))
+            outcome.customers = written.customers
         self.report.merge(outcome)
         await notify_customers_changed(outcome.customers)
 

@@ -1,7 +1,13 @@
-"""What loading store records did: counts per record type and every rejected record."""
+"""What loading store records did: counts per record type and the rejected records.
+
+A large import may reject millions of lines: the report counts them all but keeps only
+the first `keep_rejected` (every one when None), and hands each to `on_rejected` as it
+happens, so that a caller can stream them out instead of holding them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import FieldError
@@ -43,12 +49,19 @@ class Rejection:
         return "; ".join(parts)
 
 
+RejectionSink = Callable[[Rejection], None]
+
+
 @dataclass
 class ImportReport:
     counts: dict[str, TypeCounts] = field(default_factory=dict)
+    # Every rejection, or the first `keep_rejected` of them; `rejected_total` counts all.
     rejected: list[Rejection] = field(default_factory=list)
+    rejected_total: int = 0
     # Customers whose data changed; filled per batch, consumed by notification.
     customers: set[int] = field(default_factory=set)
+    keep_rejected: int | None = None
+    on_rejected: RejectionSink | None = None
 
     def counts_for(self, record_type: str) -> TypeCounts:
         found = self.counts.get(record_type)
@@ -57,15 +70,24 @@ class ImportReport:
         return found
 
     def reject(self, position: int, record_type: str | None, errors: list[FieldError]) -> None:
-        self.rejected.append(Rejection(position, record_type, tuple(errors)))
+        self._note(Rejection(position, record_type, tuple(errors)))
         if record_type is not None:
             self.counts_for(record_type).rejected += 1
 
     def merge(self, other: ImportReport) -> None:
+        """Add `other`'s counts, and its rejections in the order of their positions."""
         for record_type, counts in other.counts.items():
             self.counts_for(record_type).add(counts)
-        self.rejected.extend(other.rejected)
+        for rejection in sorted(other.rejected, key=lambda r: r.position):
+            self._note(rejection)
 
     def by_type(self) -> list[tuple[str, TypeCounts]]:
         """Counts in the order parents precede children."""
         return [(t, self.counts[t]) for t in TYPE_ORDER if t in self.counts]
+
+    def _note(self, rejection: Rejection) -> None:
+        self.rejected_total += 1
+        if self.on_rejected is not None:
+            self.on_rejected(rejection)
+        if self.keep_rejected is None or len(self.rejected) < self.keep_rejected:
+            self.rejected.append(rejection)

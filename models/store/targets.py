@@ -50,7 +50,8 @@ from models.store.sales import Creditmemo, Order, OrderItem, Quote, QuoteItem
 
 @dataclass(frozen=True)
 class Reference:
-    """A field naming a parent row that must exist (the columns with a foreign key)."""
+    """A field naming a parent row that must exist (a foreign key's column, or a store id that
+    has none but must name a store all the same)."""
 
     field: str
     parent_type: str
@@ -101,6 +102,7 @@ def _columns(record: type[BaseModel]) -> tuple[str, ...]:
 
 
 _CUSTOMER = _ref("customer_id", "customer", Customer)
+_STORE = _ref("store_id", "store", Store)
 
 TARGETS: tuple[Target, ...] = (
     Target("website", Website, _columns(WebsiteRecord)),
@@ -128,7 +130,7 @@ TARGETS: tuple[Target, ...] = (
         _columns(CustomerRecord),
         references=(
             _ref("website_id", "website", Website),
-            _ref("store_id", "store", Store),
+            _STORE,
             _ref("group_id", "customer_group", CustomerGroup),
         ),
         owner="id",
@@ -152,7 +154,7 @@ TARGETS: tuple[Target, ...] = (
         "order",
         Order,
         _columns(OrderRecord),
-        references=(_CUSTOMER,),
+        references=(_CUSTOMER, _STORE),
         children=Children("items", OrderItem, "order_id", _columns(OrderItemRecord)),
         owner="customer_id",
     ),
@@ -167,7 +169,7 @@ TARGETS: tuple[Target, ...] = (
         "quote",
         Quote,
         _columns(QuoteRecord),
-        references=(_CUSTOMER,),
+        references=(_CUSTOMER, _STORE),
         children=Children("items", QuoteItem, "quote_id", _columns(QuoteItemRecord)),
         owner="customer_id",
     ),
@@ -176,7 +178,7 @@ TARGETS: tuple[Target, ...] = (
         ProductView,
         _columns(ProductViewRecord),
         key=("customer_id", "product_id"),
-        references=(_CUSTOMER,),
+        references=(_CUSTOMER, _STORE),
         owner="customer_id",
         newer="added_at",
     ),

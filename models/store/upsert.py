@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from models.errors import DomainError, ErrorCode, FieldError
-from models.store.loader import RecordLoader, check_record
+from models.store.loader import RecordLoader
+from models.store.records import record_type_of
 from models.store.report import ImportReport
+from models.store.spool import MemorySpool
 
 MAX_RECORDS = 5000
 
@@ -24,9 +26,14 @@ async def upsert_records(records: Sequence[Any]) -> ImportReport:
             f"at most {MAX_RECORDS} records per call, got {len(records)}: send them in "
             "several calls or use `segmentql import`",
         )
-    loader = RecordLoader(batch_size=MAX_RECORDS)
+    loader = RecordLoader(MemorySpool(), batch_size=MAX_RECORDS)
     for index, obj in enumerate(records):
-        await loader.add(index, check_record(obj))
+        try:
+            record_type = record_type_of(obj)
+        except DomainError as exc:
+            loader.reject(index, None, exc.errors)
+            continue
+        await loader.add(index, record_type, obj)
     return await loader.finish()
 
 

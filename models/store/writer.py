@@ -1,6 +1,7 @@
 """Writes one batch of valid records inside the caller's transaction, parents first.
 
-Per record type: records whose parent is missing are rejected, the last record per key
+Per record type: records whose parent is missing are rejected (and customers whose email
+another customer of their website has, `emails.py`), the last record per key
 wins (for product views the latest `added_at`), rows are upserted in one statement, and
 items / category links are replaced only where they differ, so a re-import writes nothing.
 What the records change outside the store tables follows in the same transaction
@@ -16,7 +17,7 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.errors import ErrorCode, FieldError
-from models.store import bulk, effects
+from models.store import bulk, effects, emails
 from models.store.bulk import Table
 from models.store.customers import Customer
 from models.store.records import CustomerDeleteRecord, StoreRecord
@@ -60,6 +61,8 @@ async def _write_target(
 ) -> None:
     counts = report.counts_for(target.record_type)
     group = await _with_parents(conn, target, group, report)
+    if target.model is Customer:
+        group = await emails.without_taken_emails(conn, group, report)
     records = _latest_per_key(target, group)
     # A record superseded by a later one of the same key in this batch changes nothing itself.
     counts.unchanged += len(group) - len(records)

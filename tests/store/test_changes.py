@@ -65,9 +65,10 @@ async def test_nothing_is_heard_when_nothing_changed(db, heard):
 async def test_one_notice_per_committed_batch(db, heard):
     records = [*PARENTS, customer(10), customer(11), customer(12), sample.ORDER]
 
-    await import_ndjson(sample.lines(*records), batch_size=4)
+    await import_ndjson(sample.lines(*records), batch_size=2)
 
-    assert heard == [{10}, {10, 11, 12}]
+    # Batches of one type each, parents first: customers 10 and 11, 12, the order.
+    assert heard == [{10, 11}, {12}, {10}]
 
 
 async def test_a_failing_listener_does_not_stop_the_import(db, heard):

@@ -11,7 +11,8 @@ PARENTS = [sample.WEBSITE, sample.GROUP, sample.STORE]
 
 
 def customer(**fields):
-    return {**sample.CUSTOMER, **fields}
+    # One email per customer: a website's customers may not share one.
+    return {**sample.CUSTOMER, "email": f"c{fields.get('id', 10)}@example.com", **fields}
 
 
 async def test_each_bad_line_is_rejected_with_its_line_number_and_reason(db):
