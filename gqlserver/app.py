@@ -23,7 +23,15 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.context import get_current_context
 
-from gqlserver.auth import Authenticator, Identity, unauthorized
+from gqlserver.auth import (
+    Authenticator,
+    FailureThrottle,
+    Identity,
+    TooManyFailures,
+    too_many_failures,
+    unauthorized,
+)
+from gqlserver.connections import ConnectionRegistry, TokenCheckedHandler
 from gqlserver.exports import export_routes
 from gqlserver.extensions import schema_extensions
 from gqlserver.graphiql import graphiql_page, static_mount
@@ -49,6 +57,9 @@ class ConnectionContext(Context):
     """A websocket connection's context; strawberry stores the connection_init payload here."""
 
     connection_params: Any = None
+    # The Authorization value connection_init brought, re-checked before every operation.
+    authorization: str | None = None
+    token_id: int | None = None
 
     def loader(self, factory: Callable[[], L]) -> L:
         """Loaders that batch but do not cache: a connection outlives any one event's data."""
@@ -60,12 +71,17 @@ class ConnectionContext(Context):
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with bearer-token authentication in front of execution."""
 
-    def __init__(self, schema: BaseSchema, authenticator: Authenticator) -> None:
+    graphql_transport_ws_handler_class = TokenCheckedHandler
+
+    def __init__(
+        self, schema: BaseSchema, authenticator: Authenticator, connections: ConnectionRegistry
+    ) -> None:
         # Only graphql-transport-ws: the legacy protocol rejects bad tokens without 4403.
         super().__init__(
             schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         )
         self.authenticator = authenticator
+        self.connections = connections
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -73,7 +89,13 @@ class GraphQLView(GraphQL[Context, None]):
             # The GraphiQL page itself is public; the requests it sends carry the token.
             if not self.should_render_graphql_ide(StarletteRequestAdapter(request)):
                 authorization = request.headers.get("authorization")
-                identity = await self.authenticator.authenticate(authorization)
+                try:
+                    identity = await self.authenticator.authenticate(
+                        authorization, client_address(request)
+                    )
+                except TooManyFailures as throttled:
+                    await too_many_failures(throttled)(scope, receive, send)
+                    return
                 if identity is None:
                     await unauthorized(bool(authorization))(scope, receive, send)
                     return
@@ -94,25 +116,45 @@ class GraphQLView(GraphQL[Context, None]):
         }
         if isinstance(request, WebSocket):
             # Scopes are granted in on_ws_connect, once connection_init brings the token.
-            return ConnectionContext(**shared)
+            return ConnectionContext(**shared, token_revoked=self.connections.token_revoked)
         # No identity only for the GraphiQL page, which executes nothing.
         identity: Identity | None = request.scope.get("state", {}).get("identity")
         if identity is None:
             return Context(**shared)
-        return Context(scopes=identity.scopes, token_name=identity.name, **shared)
+        return Context(
+            scopes=identity.scopes,
+            token_name=identity.name,
+            token_revoked=self.connections.token_revoked,
+            **shared,
+        )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         params = getattr(context, "connection_params", None)
         authorization = params.get("authorization") if isinstance(params, dict) else None
         if not isinstance(authorization, str):
             authorization = None
-        identity = await self.authenticator.authenticate(authorization)
+        request = getattr(context, "request", None)
+        try:
+            identity = await self.authenticator.authenticate(
+                authorization, client_address(request) if request is not None else None
+            )
+        except TooManyFailures:
+            identity = None
         if identity is None:
             # Strawberry closes the socket with 4403 Forbidden.
             raise ConnectionRejectionError({"message": "Missing, invalid or revoked API token."})
         context.scopes = identity.scopes
         context.token_name = identity.name
+        if isinstance(context, ConnectionContext):
+            context.authorization = authorization
+            context.token_id = identity.token_id
         return UNSET
+
+
+def client_address(request: Request | WebSocket) -> str | None:
+    """The caller's address failed authentications count against (the proxy's, unless
+    uvicorn is told to trust its forwarded headers)."""
+    return request.client.host if request.client else None
 
 
 async def _announce_first_admin_token(settings: Settings) -> None:
@@ -165,6 +207,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.rate_limiter = RateLimiter(queue, settings.rate_limit_per_second)
         # Store changes made through the API queue a live re-evaluation of those customers.
         stack.callback(install_live_reevaluation(queue))
+        connections: ConnectionRegistry = app.state.connections
+        await stack.enter_async_context(connections.watching(settings.token_recheck_seconds))
         if settings.redis_in_memory:
             # The worker, with its event consumers, runs here (it publishes to subscribers).
             worker = await start_inprocess_worker(queue, settings=settings)
@@ -177,9 +221,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """The segmentql ASGI app. Database, queue and worker are opened by its lifespan."""
     settings = settings or get_settings()
     metrics = Metrics()
-    authenticator = Authenticator(required=settings.auth == "required")
+    authenticator = Authenticator(
+        required=settings.auth == "required",
+        cache_seconds=settings.token_recheck_seconds,
+        throttle=FailureThrottle(
+            limit=settings.auth_failure_limit, window_seconds=settings.auth_failure_window_seconds
+        ),
+    )
+    connections = ConnectionRegistry(authenticator)
     schema = build_schema(schema_extensions(settings, metrics))
-    view = GraphQLView(schema, authenticator)
+    view = GraphQLView(schema, authenticator, connections)
     routes: list[BaseRoute] = [
         Route(GRAPHQL_PATH, view),
         WebSocketRoute(GRAPHQL_PATH, view),
@@ -201,6 +252,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.authenticator = authenticator
+    app.state.connections = connections
     app.state.queue = None
     app.state.redis = None
     app.state.link_secret = None

@@ -85,6 +85,24 @@ def token_create(name: str, scopes: tuple[str, ...]) -> None:
     click.echo(asyncio.run(run_token_create(name=name, scopes=list(scopes))))
 
 
+@token.command(name="list")
+@click.option("--live", is_flag=True, help="Leave revoked tokens out.")
+def token_list(live: bool) -> None:
+    """List tokens (id, name, scopes, created, last used, status); never their secrets."""
+    from gqlserver.tokencmd import run_token_list
+
+    click.echo(asyncio.run(run_token_list(include_revoked=not live)))
+
+
+@token.command(name="revoke")
+@click.argument("token_ref", metavar="ID_OR_NAME")
+def token_revoke(token_ref: str) -> None:
+    """Revoke the token with this id (digits) or name; running servers drop it within seconds."""
+    from gqlserver.tokencmd import run_token_revoke
+
+    click.echo(asyncio.run(run_token_revoke(token_ref)))
+
+
 @main.command(name="export-schema")
 def export_schema() -> None:
     """Print the GraphQL SDL that schema.graphql must equal."""

@@ -24,13 +24,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from gqlserver.auth import unauthorized
+from gqlserver.auth import TooManyFailures, too_many_failures, unauthorized
 from models.segments.membership import (
     EXPORT_CHUNK_SIZE,
     MemberContact,
     iter_members,
     segment_exists,
 )
+from resolvers.ids import MAX_ID
 from resolvers.permissions import IMPLIED
 
 COLUMNS = ("customer_id", "website_id", "email", "firstname", "lastname", "added_at")
@@ -111,7 +112,11 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 async def export_members(request: Request) -> Response:
     """Authenticate like /graphql (a token with read scope), then stream the members."""
     authorization = request.headers.get("authorization")
-    identity = await request.app.state.authenticator.authenticate(authorization)
+    address = request.client.host if request.client else None
+    try:
+        identity = await request.app.state.authenticator.authenticate(authorization, address)
+    except TooManyFailures as throttled:
+        return too_many_failures(throttled)
     if identity is None:
         return unauthorized(bool(authorization))
     if not identity.scopes & IMPLIED["read"]:
@@ -120,7 +125,8 @@ async def export_members(request: Request) -> Response:
     fmt: str = request.path_params["format"]
     if fmt not in FORMATS:
         return _error(404, "NOT_FOUND", f"No export format {fmt!r}; use csv or xml.")
-    if not await segment_exists(segment_id):
+    # An id beyond the INTEGER key range names no segment (the database would refuse it).
+    if segment_id > MAX_ID or not await segment_exists(segment_id):
         return _error(404, "NOT_FOUND", "Segment not found.")
     media_type, stream = FORMATS[fmt]
     chunk_size = getattr(request.app.state, "export_chunk_size", EXPORT_CHUNK_SIZE)

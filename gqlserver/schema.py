@@ -26,14 +26,16 @@ from resolvers.segments.queries import SegmentQuery
 from resolvers.segments.subscriptions import SegmentSubscription
 from resolvers.store.mutations import StoreMutation
 from resolvers.store.queries import StoreQuery
+from resolvers.tokens import TokenMutation, TokenQuery
 
-QUERIES: tuple[type, ...] = (StoreQuery, SegmentQuery, CatalogQuery, AutomationQuery)
+QUERIES: tuple[type, ...] = (StoreQuery, SegmentQuery, CatalogQuery, AutomationQuery, TokenQuery)
 MUTATIONS: tuple[type, ...] = (
     StoreMutation,
     SegmentMutation,
     TemplateMutation,
     SequenceMutation,
     AutomationMutation,
+    TokenMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription, AutomationSubscription)
 

@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     # GraphQL requests per second per API token, counted in Redis across replicas; 0: no limit.
     rate_limit_per_second: int = Field(default=20, ge=0, alias="SEGMENTQL_RATE_LIMIT_PER_SECOND")
 
+    # Tokens: how long a verified token is trusted before it is looked up again (so a
+    # revocation made elsewhere takes effect within this), which is also how often open
+    # websockets are checked for revoked tokens; and failed authentications allowed per
+    # client address within a window before it gets 429 (0 turns that off).
+    token_recheck_seconds: float = Field(
+        default=2.0, gt=0, le=60, alias="SEGMENTQL_TOKEN_RECHECK_SECONDS"
+    )
+    auth_failure_limit: int = Field(default=20, ge=0, alias="SEGMENTQL_AUTH_FAILURE_LIMIT")
+    auth_failure_window_seconds: float = Field(
+        default=60.0, gt=0, alias="SEGMENTQL_AUTH_FAILURE_WINDOW_SECONDS"
+    )
+
     @model_validator(mode="after")
     def _valid_urls(self) -> Settings:
         if not self.database_url.startswith(("sqlite://", "postgres://", "postgresql://")):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -47,6 +47,9 @@ class Context:
     redis: Redis | None = None
     # None in unit tests: resolvers then use their defaults.
     settings: ResolverSettings | None = None
+    # Called after a token is revoked, so this process stops honouring it at once (its
+    # cached verification, its open websockets); None in unit tests.
+    token_revoked: Callable[[int], Awaitable[None]] | None = None
     _loaders: dict[Callable[[], DataLoader], DataLoader] = field(default_factory=dict)
 
     def loader(self, factory: Callable[[], L]) -> L:

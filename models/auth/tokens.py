@@ -16,6 +16,7 @@ from models.errors import DomainError, ErrorCode
 
 SCOPES: tuple[str, ...] = ("read", "write", "admin")
 TOKEN_PREFIX = "sq_"
+MAX_ID = 2**31 - 1
 
 
 def hash_token(plaintext: str) -> str:
@@ -63,6 +64,65 @@ async def revoke(token_id: int) -> bool:
         revoked_at=datetime.now(UTC)
     )
     return bool(updated)
+
+
+async def list_tokens(*, include_revoked: bool = True) -> list[ApiToken]:
+    """Every token in id order (revoked ones too unless asked not to); no secrets in them."""
+    query = ApiToken.all() if include_revoked else ApiToken.filter(revoked_at__isnull=True)
+    return await query.order_by("id")
+
+
+async def find_token(reference: str) -> ApiToken:
+    """The token an id or a name refers to; NOT_FOUND, or CONFLICT when a name is shared.
+
+    An all-digit reference is an id. Names are not unique, so a name shared by live tokens
+    must be revoked by id; revoked tokens of the same name do not count.
+    """
+    text = reference.strip()
+    if text.isascii() and text.isdigit():
+        # Ids are INTEGER keys: a longer run of digits names no token.
+        fits = len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID
+        found = await ApiToken.get_or_none(id=int(text)) if fits else None
+        if found is not None:
+            return found
+        raise DomainError.single("token", ErrorCode.NOT_FOUND, f"No token with id {text}.")
+    named = await ApiToken.filter(name=text).order_by("id")
+    live = [row for row in named if row.revoked_at is None]
+    if len(live) > 1:
+        ids = ", ".join(str(row.id) for row in live)
+        raise DomainError.single(
+            "token",
+            ErrorCode.CONFLICT,
+            f"{len(live)} live tokens are named {text!r} (ids {ids}); give the id instead.",
+        )
+    if live or named:
+        return (live or named)[0]
+    raise DomainError.single("token", ErrorCode.NOT_FOUND, f"No token named {text!r}.")
+
+
+async def revoke_token(reference: str) -> ApiToken:
+    """Revoke the token an id or name refers to (see `find_token`) and return it.
+
+    CONFLICT if it was already revoked: nothing changes then.
+    """
+    row = await find_token(reference)
+    if row.revoked_at is not None or not await revoke(row.id):
+        raise DomainError.single(
+            "token", ErrorCode.CONFLICT, f"Token {row.id} ({row.name}) is already revoked."
+        )
+    await row.refresh_from_db()
+    return row
+
+
+async def revoked_among(token_ids: Iterable[int]) -> set[int]:
+    """Those of these ids whose token is revoked or gone: what open connections must drop."""
+    wanted = set(token_ids)
+    if not wanted:
+        return set()
+    live = await ApiToken.filter(id__in=wanted, revoked_at__isnull=True).values_list(
+        "id", flat=True
+    )
+    return wanted - set(live)
 
 
 async def create_first_admin_token() -> str | None:
