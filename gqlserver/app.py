@@ -189,9 +189,12 @@ async def _register_database(app: Starlette, settings: Settings, stack: AsyncExi
     applied = await apply_migrations(settings.database_url)
     if applied:
         logger.info("applied migrations: %s", ", ".join(applied))
-    await stack.enter_async_context(
-        RegisterTortoise(app, config=tortoise_config(settings.database_url, with_aerich=False))
+    config = tortoise_config(
+        settings.database_url,
+        with_aerich=False,
+        statement_timeout=settings.statement_timeout_seconds,
     )
+    await stack.enter_async_context(RegisterTortoise(app, config=config))
 
 
 @asynccontextmanager

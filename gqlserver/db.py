@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
 from models.registry import APP_LABEL, MODEL_MODULES
 
@@ -18,10 +19,37 @@ def normalize_db_url(url: str) -> str:
     return url
 
 
-def tortoise_config(database_url: str, *, with_aerich: bool = True) -> dict[str, Any]:
+# Tortoise's asyncpg client, repeating a read once after a dropped connection.
+POSTGRES_ENGINE = "gqlserver.pgclient"
+
+
+def connection_config(
+    database_url: str, *, statement_timeout: float | None = None
+) -> str | dict[str, Any]:
+    """Tortoise's connection entry: PostgreSQL on the reconnecting client, with
+    `statement_timeout` (seconds; None or 0: none) set on every pooled connection."""
+    url = normalize_db_url(database_url)
+    if not url.startswith("postgres://"):
+        return url
+    config = expand_db_url(url)
+    config["engine"] = POSTGRES_ENGINE
+    if statement_timeout:
+        server_settings = config["credentials"].setdefault("server_settings", {})
+        server_settings["statement_timeout"] = str(max(1, round(statement_timeout * 1000)))
+    return config
+
+
+def tortoise_config(
+    database_url: str, *, with_aerich: bool = True, statement_timeout: float | None = None
+) -> dict[str, Any]:
+    """`statement_timeout` (seconds) bounds every statement on PostgreSQL: the server and
+    the worker pass SEGMENTQL_STATEMENT_TIMEOUT_SECONDS; migrations and CLI commands run
+    without one."""
     modules = [*MODEL_MODULES, "aerich.models"] if with_aerich else list(MODEL_MODULES)
     return {
-        "connections": {"default": normalize_db_url(database_url)},
+        "connections": {
+            "default": connection_config(database_url, statement_timeout=statement_timeout)
+        },
         "apps": {APP_LABEL: {"models": modules, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",

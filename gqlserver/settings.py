@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     refresh_max_age_hours: float = Field(default=24.0, alias="SEGMENTQL_REFRESH_MAX_AGE_HOURS")
     # How long `refreshSegment(wait: true)` waits for its job before answering anyway.
     refresh_wait_seconds: float = Field(default=120.0, alias="SEGMENTQL_REFRESH_WAIT_SECONDS")
+    # A running job renews a lease this long on its queue entry; a job whose worker died
+    # is run again by another worker once the lease ran out.
+    job_lease_seconds: float = Field(
+        default=30.0, ge=2, le=600, alias="SEGMENTQL_JOB_LEASE_SECONDS"
+    )
+    # PostgreSQL cancels any statement of the server or the worker running longer than
+    # this (a refresh that hits it fails with status ERROR); 0 turns the bound off.
+    statement_timeout_seconds: float = Field(
+        default=300.0, ge=0, alias="SEGMENTQL_STATEMENT_TIMEOUT_SECONDS"
+    )
 
     # Email automation (SEMANTICS §5-§7): the default sender, where links point, what signs
     # them, and the four crons.

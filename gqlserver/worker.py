@@ -50,11 +50,13 @@ class DatabaseUnavailable(RuntimeError):
     """The worker cannot run jobs without its database."""
 
 
-async def _open_database(ctx: dict[str, Any], database_url: str) -> None:
+async def _open_database(ctx: dict[str, Any], settings: Settings) -> None:
+    database_url = settings.database_url
     context = TortoiseContext()
     # Entered for good in this task: jobs are tasks created from it and inherit the context.
     context.__enter__()
-    await context.init(config=tortoise_config(database_url))
+    config = tortoise_config(database_url, statement_timeout=settings.statement_timeout_seconds)
+    await context.init(config=config)
     ctx["tortoise"] = context
     try:
         await context.db().execute_query("SELECT 1")
@@ -91,7 +93,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     active = get_current_context()
     if active is None or not active.inited:
-        await _open_database(ctx, settings.database_url)
+        await _open_database(ctx, settings)
     ctx["mailer"] = await mailer_for(settings)
     # Refreshes run by any process reach the subscribers of every server process, and
     # start the email sequences of their segments.

@@ -17,6 +17,9 @@ class TaskSettings(Protocol):
     def refresh_max_age_hours(self) -> float: ...
 
     @property
+    def job_lease_seconds(self) -> float: ...
+
+    @property
     def process_emails_cron(self) -> str: ...
 
     @property
