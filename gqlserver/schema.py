@@ -20,6 +20,7 @@ from resolvers.automation.manual import AutomationMutation
 from resolvers.automation.mutations import SequenceMutation, TemplateMutation
 from resolvers.automation.queries import AutomationQuery
 from resolvers.automation.subscriptions import AutomationSubscription
+from resolvers.permissions import document_scopes
 from resolvers.segments.catalog import CatalogQuery
 from resolvers.segments.mutations import SegmentMutation
 from resolvers.segments.queries import SegmentQuery
@@ -39,9 +40,33 @@ MUTATIONS: tuple[type, ...] = (
 )
 SUBSCRIPTIONS: tuple[type, ...] = (SegmentSubscription, AutomationSubscription)
 
-Query = merge_types("Query", QUERIES)
-Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None
-Subscription = merge_types("Subscription", SUBSCRIPTIONS) if SUBSCRIPTIONS else None
+
+def root_type(name: str, parts: tuple[type, ...], description: str) -> type:
+    """The domains' parts as one root type, each field's description ending with its scope."""
+    document_scopes(*parts)
+    merged = merge_types(name, parts)
+    merged.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return merged
+
+
+Query = root_type(
+    "Query",
+    QUERIES,
+    "Reads. Each field's description ends with the scope its token needs.",
+)
+Mutation = root_type(
+    "Mutation",
+    MUTATIONS,
+    "Changes. A payload's `errors` lists every problem of the input, and with errors nothing "
+    "changed (upsertStoreRecords says how it differs). Each field's description ends with the "
+    "scope its token needs.",
+)
+Subscription = root_type(
+    "Subscription",
+    SUBSCRIPTIONS,
+    "Live events over the websocket (graphql-transport-ws) on /graphql; the token goes in "
+    'the connection_init payload as {"authorization": "Bearer <token>"}.',
+)
 
 
 class SegmentqlSchema(strawberry.Schema):

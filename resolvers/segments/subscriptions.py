@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -22,14 +23,23 @@ from tasks.broadcast import membership_channel, refreshed_channel
 
 log = logging.getLogger(__name__)
 
+OneSegment = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(description="Only this segment's events; null for every segment."),
+]
+
 
 @strawberry.type(description="A customer entered or exited a segment.")
 class MembershipChange:
-    segment_id: strawberry.ID
-    customer_id: strawberry.ID
-    website_id: int
-    change: MembershipChangeKind  # type: ignore[valid-type]
-    at: datetime
+    segment_id: strawberry.ID = strawberry.field(description="The segment's id.")
+    customer_id: strawberry.ID = strawberry.field(description="The customer's id.")
+    website_id: int = strawberry.field(description="The customer's website.")
+    change: MembershipChangeKind = strawberry.field(  # type: ignore[valid-type]
+        description="ENTERED or EXITED."
+    )
+    at: datetime = strawberry.field(
+        description="When the refresh or live re-evaluation recorded it (UTC)."
+    )
 
 
 class NewEvents:
@@ -59,7 +69,7 @@ class SegmentSubscription:
         description="Customers entering or exiting a segment (all segments if none given).",
     )
     async def segment_membership_changed(
-        self, info: Info, segment_id: strawberry.ID | None = None
+        self, info: Info, segment_id: OneSegment = None
     ) -> AsyncGenerator[MembershipChange, None]:
         wanted = await segment_filter(segment_id)
         redis = redis_of(info)
@@ -81,7 +91,7 @@ class SegmentSubscription:
         description="A segment after each refresh (all segments if none given).",
     )
     async def segment_refreshed(
-        self, info: Info, segment_id: strawberry.ID | None = None
+        self, info: Info, segment_id: OneSegment = None
     ) -> AsyncGenerator[Segment, None]:
         wanted = await segment_filter(segment_id)
         redis = redis_of(info)

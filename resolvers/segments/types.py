@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -24,23 +25,53 @@ from resolvers.connection import (
     known_count,
 )
 from resolvers.context import Info
+from resolvers.enums import described_enum
 from resolvers.ids import parse_id
 from resolvers.segments.loaders import MembershipsByCustomerLoader, SegmentByIdLoader
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import Customer
 
-RefreshModeType = strawberry.enum(RefreshMode, name="RefreshMode")
-RefreshStatusType = strawberry.enum(RefreshStatus, name="RefreshStatus")
-MembershipChangeKind = strawberry.enum(
-    MembershipChange, name="MembershipChangeKind", description="Whether a customer entered or left."
+RefreshModeType = described_enum(
+    RefreshMode,
+    name="RefreshMode",
+    description="How a segment's membership is kept up to date.",
+    values={
+        RefreshMode.AUTO: "Refreshed by the cron (SEGMENTQL_REFRESH_CRON, default daily at "
+        "05:00 UTC) once older than SEGMENTQL_REFRESH_MAX_AGE_HOURS (default 24), and, once "
+        "refreshed, re-evaluated live for customers whose store data changes.",
+        RefreshMode.MANUAL: "Refreshed only by refreshSegment.",
+    },
+)
+RefreshStatusType = described_enum(
+    RefreshStatus,
+    name="RefreshStatus",
+    description="Where a segment's last refresh stands.",
+    values={
+        RefreshStatus.PENDING: "Never refreshed, or a refresh is queued.",
+        RefreshStatus.PROCESSING: "A refresh is running.",
+        RefreshStatus.COMPLETED: "The last refresh finished; members are as of lastRefreshAt.",
+        RefreshStatus.ERROR: "The last refresh failed (see refreshError); members are those "
+        "of the refresh before.",
+    },
+)
+MembershipChangeKind = described_enum(
+    MembershipChange,
+    name="MembershipChangeKind",
+    description="Whether a customer entered or left.",
+    values={
+        MembershipChange.ENTERED: "The customer became a member.",
+        MembershipChange.EXITED: "The customer stopped being a member.",
+    },
 )
 
 
 @strawberry.type(description="A customer currently in a segment.")
 class SegmentMember:
-    customer_id: strawberry.ID
-    website_id: int
-    added_at: datetime
+    customer_id: strawberry.ID = strawberry.field(description="The member's customer id.")
+    website_id: int = strawberry.field(description="The customer's website.")
+    added_at: datetime = strawberry.field(
+        description="When the customer entered (UTC): the refresh's or live re-evaluation's now."
+    )
     customer_pk: strawberry.Private[int]
 
     @strawberry.field(description="Null if the customer was deleted since the last refresh.")
@@ -92,13 +123,22 @@ class MemberConnection(Connection[SegmentMember]):
         )
 
 
-@strawberry.type(description="One enter or exit of a customer, recorded by a refresh.")
+@strawberry.type(
+    description="One enter or exit of a customer, recorded by a refresh or a live re-evaluation."
+)
 class SegmentMembershipEvent:
-    id: strawberry.ID
-    customer_id: strawberry.ID
-    website_id: int
-    change: MembershipChangeKind  # type: ignore[valid-type]
-    occurred_at: datetime
+    id: strawberry.ID = strawberry.field(
+        description="Increases with every event recorded, across segments."
+    )
+    customer_id: strawberry.ID = strawberry.field(description="The customer's id.")
+    website_id: int = strawberry.field(description="The customer's website.")
+    change: MembershipChangeKind = strawberry.field(  # type: ignore[valid-type]
+        description="ENTERED or EXITED."
+    )
+    occurred_at: datetime = strawberry.field(
+        description="The refresh's or re-evaluation's now (UTC): email sequences count their "
+        "delays from it."
+    )
 
     @classmethod
     def of(cls, event: events.MembershipEvent) -> SegmentMembershipEvent:
@@ -140,23 +180,46 @@ class MembershipEventConnection(Connection[SegmentMembershipEvent]):
 @strawberry.type(description="A rule-defined set of customers, materialised by refreshes.")
 class Segment:
     row: strawberry.Private[SegmentRow]
-    id: strawberry.ID
-    name: str
-    description: str | None
-    is_active: bool
-    website_ids: list[int]
+    id: strawberry.ID = strawberry.field(description="The segment's id.")
+    name: str = strawberry.field(description="1 to 255 characters.")
+    description: str | None = strawberry.field(description="Free text for admins.")
+    is_active: bool = strawberry.field(
+        description="An inactive segment refreshes to no members (its exits start no mail)."
+    )
+    website_ids: list[int] = strawberry.field(
+        description="Only customers of these websites can be members (at least one)."
+    )
     customer_group_ids: list[int] = strawberry.field(description="Empty means every group.")
-    refresh_mode: RefreshModeType  # type: ignore[valid-type]
-    priority: int
-    conditions: JSON = strawberry.field(description="The condition tree, normalised.")
-    auto_email_active: bool
-    allow_overlapping_sequences: bool
-    matched_customers_count: int
-    last_refresh_at: datetime | None
-    refresh_status: RefreshStatusType  # type: ignore[valid-type]
-    refresh_error: str | None
-    created_at: datetime
-    updated_at: datetime
+    refresh_mode: RefreshModeType = strawberry.field(  # type: ignore[valid-type]
+        description="AUTO (cron and live re-evaluation) or MANUAL (refreshSegment only)."
+    )
+    priority: int = strawberry.field(
+        description="0 or more; higher first when segments are refreshed or re-evaluated together."
+    )
+    conditions: JSON = strawberry.field(
+        description="The condition tree, normalised: short type names, typed values."
+    )
+    auto_email_active: bool = strawberry.field(
+        description="Whether enter and exit events start the segment's email sequences."
+    )
+    allow_overlapping_sequences: bool = strawberry.field(
+        description="False: a customer with a scheduled mail of this segment gets nothing new. "
+        "True: only a scheduled or sent row of the same trigger blocks."
+    )
+    matched_customers_count: int = strawberry.field(
+        description="Members as of the last refresh or live re-evaluation."
+    )
+    last_refresh_at: datetime | None = strawberry.field(
+        description="When the last successful refresh ran (UTC); null before the first."
+    )
+    refresh_status: RefreshStatusType = strawberry.field(  # type: ignore[valid-type]
+        description="PENDING, PROCESSING, COMPLETED or ERROR."
+    )
+    refresh_error: str | None = strawberry.field(
+        description="Why the last refresh failed (status ERROR); null otherwise."
+    )
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    updated_at: datetime = strawberry.field(description="When it was last saved (UTC).")
 
     @classmethod
     def of(cls, row: SegmentRow) -> Segment:
@@ -207,7 +270,10 @@ class Segment:
     )
     async def membership_history(
         self,
-        customer_id: strawberry.ID | None = None,
+        customer_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this customer's events; null for everyone's."),
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> MembershipEventConnection:
@@ -223,10 +289,10 @@ class Segment:
 @strawberry.type(description="A segment a customer belongs to.")
 class CustomerSegmentMembership:
     segment_id: strawberry.Private[int]
-    website_id: int
-    added_at: datetime
+    website_id: int = strawberry.field(description="The website the customer is a member on.")
+    added_at: datetime = strawberry.field(description="When the customer entered (UTC).")
 
-    @strawberry.field
+    @strawberry.field(description="The segment.")
     async def segment(self, info: Info) -> Segment:
         row = await info.context.loader(SegmentByIdLoader).load(self.segment_id)
         if row is None:  # deleted since the membership was read, within this request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -21,9 +23,9 @@ class StoreRecordCount:
     rejected: int = strawberry.field(description="Not written; see `errors`.")
 
 
-@strawberry.type
+@strawberry.type(description="What upsertStoreRecords did: counts per record type and errors.")
 class UpsertStoreRecordsPayload:
-    counts: list[StoreRecordCount]
+    counts: list[StoreRecordCount] = strawberry.field(description="One entry per record type sent.")
     errors: list[Error] = strawberry.field(
         description="One per problem of a rejected record, `field` being "
         "`records[i].<field>` (`records[i]` for the record as a whole)."
@@ -56,7 +58,16 @@ class StoreMutation:
         "is an error on `records` and writes nothing). Parents may come in the same call as "
         "their children, in any order.",
     )
-    async def upsert_store_records(self, records: list[JSON]) -> UpsertStoreRecordsPayload:
+    async def upsert_store_records(
+        self,
+        records: Annotated[
+            list[JSON],
+            strawberry.argument(
+                description=f"At most {MAX_RECORDS} records of the NDJSON import format "
+                "(README: Store data import), each an object with a `type`."
+            ),
+        ],
+    ) -> UpsertStoreRecordsPayload:
         try:
             report = await upsert_records(records)
         except DomainError as exc:

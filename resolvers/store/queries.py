@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.store import reads
@@ -21,8 +23,14 @@ from resolvers.store.types import (
 
 @strawberry.type
 class StoreQuery:
-    @strawberry.field(permission_classes=[CanRead], description="A customer by the store's id.")
-    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+    @strawberry.field(
+        permission_classes=[CanRead], description="A customer by the store's id, or null."
+    )
+    async def customer(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The store's customer id.")],
+    ) -> Customer | None:
         row = await info.context.loader(CustomerByIdLoader).load(parse_id(id))
         return Customer.of(row) if row else None
 
@@ -33,7 +41,10 @@ class StoreQuery:
         self,
         first: First = None,
         after: After = None,
-        filter: CustomerFilter | None = None,
+        filter: Annotated[
+            CustomerFilter | None,
+            strawberry.argument(description="Only customers meeting every given criterion."),
+        ] = None,
     ) -> Connection[Customer]:
         where = reads.CustomerFilter(
             website_id=filter.website_id if filter else None,
