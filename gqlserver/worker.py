@@ -11,14 +11,18 @@ task that starts them. The worker never changes the schema: `migrate` or `serve`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from datetime import timedelta
 from typing import Any
 
 from aerich.models import Aerich
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker, create_worker
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.context import TortoiseContext, get_current_context
 from tortoise.exceptions import OperationalError
 
@@ -201,6 +205,85 @@ async def run_pending_jobs(queue: ArqRedis, *, settings: Settings | None = None)
         await queue.delete(worker.health_check_key)
 
 
+# Redis unreachable: the worker reconnects after 1, 2, 4 ... seconds, at most 30 apart.
+RECONNECT_BACKOFF = ExponentialBackoff(cap=30, base=1)
+# A worker that ran this long before losing Redis starts its backoff afresh.
+HEALTHY_RUN_SECONDS = 60.0
+REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class WorkerProcess:
+    """`segmentql worker`: one arq worker after another, reconnecting with backoff whenever
+    Redis goes away, until SIGINT or SIGTERM.
+
+    arq's own `Worker.run()` ends the process when a poll meets a dropped connection.
+    Here each outage closes that worker as a signal would (running jobs are cancelled:
+    their lease runs out and a worker runs them again), waits, and starts a new one,
+    which reopens the database and the event consumers through `on_startup`.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stopping = asyncio.Event()
+        self._current: Worker | None = None
+
+    def stop(self, signum: int = signal.SIGTERM) -> None:
+        self._stopping.set()
+        if self._current is not None:
+            self._current.handle_sig(signal.Signals(signum))
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.stop, signum)
+        failures = 0
+        while not self._stopping.is_set():
+            started = loop.time()
+            try:
+                await self._run_one()
+                return  # stopped by a signal
+            except REDIS_UNREACHABLE as exc:
+                failures = 1 if loop.time() - started > HEALTHY_RUN_SECONDS else failures + 1
+                delay = RECONNECT_BACKOFF.compute(failures - 1)
+                logger.warning(
+                    "REDIS_URL is not reachable (%s): reconnecting in %.0f s", exc, delay
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), delay)
+
+    async def _run_one(self) -> None:
+        worker = create_worker(
+            worker_options(self.settings),  # type: ignore[arg-type]
+            redis_settings=RedisSettings.from_dsn(self.settings.redis_url),
+            handle_signals=False,
+        )
+        self._current = worker
+        worker.main_task = asyncio.create_task(worker.main())
+        try:
+            await worker.main_task
+        except asyncio.CancelledError:
+            if not self._stopping.is_set():
+                raise
+        finally:
+            self._current = None
+            await _close_after(worker)
+
+
+async def _close_after(worker: Worker) -> None:
+    """Cancel the worker's jobs and run its shutdown, whether or not Redis still answers."""
+    for task in worker.tasks.values():
+        task.cancel()
+    await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+    if "redis" in worker.ctx:  # on_startup ran
+        await on_shutdown(worker.ctx)
+    pool = worker._pool
+    if pool is not None:
+        with contextlib.suppress(*REDIS_UNREACHABLE):
+            await pool.delete(worker.health_check_key)
+        with contextlib.suppress(*REDIS_UNREACHABLE):
+            await pool.close(close_connection_pool=True)
+
+
 def run_worker() -> None:
     """Run the worker until SIGINT/SIGTERM (`segmentql worker`)."""
     settings = get_settings()
@@ -216,14 +299,7 @@ def run_worker() -> None:
         except ValueError as exc:
             alias = Settings.model_fields[name].alias
             raise SystemExit(f"segmentql worker: {alias}: {exc}") from exc
-    options = worker_options(settings)
-    worker = create_worker(
-        options,  # type: ignore[arg-type]
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
-    )
     try:
-        worker.run()
+        asyncio.run(WorkerProcess(settings).run())
     except DatabaseUnavailable as exc:
         raise SystemExit(f"segmentql worker: {exc}") from exc
-    except RedisConnectionError as exc:
-        raise SystemExit(f"segmentql worker: REDIS_URL is not reachable: {exc}") from exc
