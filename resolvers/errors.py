@@ -9,15 +9,46 @@ import strawberry
 
 from models.errors import DomainError, FieldError
 from models.errors import ErrorCode as DomainErrorCode
+from resolvers.enums import described_enum
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
+ErrorCode = described_enum(
+    DomainErrorCode,
+    name="ErrorCode",
+    description="Why an input was refused, for programs; `message` says it for people.",
+    values={
+        DomainErrorCode.INVALID: "Malformed: not an id, a bad cursor, out of range, too long.",
+        DomainErrorCode.REQUIRED: "Missing or empty, but required.",
+        DomainErrorCode.NOT_FOUND: "The object the id names does not exist.",
+        DomainErrorCode.UNIQUE: "Another object already uses this value (a template code, a "
+        "step number of the trigger).",
+        DomainErrorCode.UNKNOWN_TYPE: "Not a condition type of conditionCatalog.",
+        DomainErrorCode.UNKNOWN_ATTRIBUTE: "Not an attribute of that condition type.",
+        DomainErrorCode.UNKNOWN_OPERATOR: "Not an operator at all.",
+        DomainErrorCode.OPERATOR_NOT_ALLOWED: "An operator the attribute's input type does not "
+        "take (the message lists the allowed ones).",
+        DomainErrorCode.INVALID_VALUE: "A condition value of the wrong kind (text for a "
+        "number, a bad date).",
+        DomainErrorCode.VALUE_NOT_ALLOWED: "A value outside the attribute's options or an id "
+        "that does not exist (the message lists the allowed values).",
+        DomainErrorCode.FORBIDDEN: "The token's scopes do not allow it.",
+        DomainErrorCode.CONFLICT: "The object is in a state that refuses it (being changed "
+        "concurrently, already revoked); retrying later may work.",
+        DomainErrorCode.UNAVAILABLE: "A service the operation needs (the job queue) is "
+        "unreachable; nothing was done and the same request may succeed shortly.",
+    },
+)
 
 
-@strawberry.type
+@strawberry.type(description="One problem with a mutation's input.")
 class Error:
-    field: str | None = strawberry.field(description="Input path of the offending field.")
-    code: ErrorCode  # type: ignore[valid-type]
-    message: str
+    field: str | None = strawberry.field(
+        description="Input path of the offending field, e.g. `conditions.conditions[0].value`; "
+        "null when the problem is the input as a whole."
+    )
+    code: ErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="Machine-readable reason."
+    )
+    message: str = strawberry.field(description="What is wrong, in English, for the admin.")
 
 
 def errors_from(found: DomainError | Iterable[FieldError]) -> list[Error]:

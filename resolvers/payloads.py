@@ -6,10 +6,17 @@ import strawberry
 
 from resolvers.errors import Error
 
+ERRORS_DESCRIPTION = "Empty on success; otherwise every problem found, and nothing changed."
 
-@strawberry.type
+
+def errors_field() -> list[Error]:
+    """A payload's `errors`, described the same everywhere."""
+    return strawberry.field(description=ERRORS_DESCRIPTION)
+
+
+@strawberry.type(description="What a delete mutation deleted.")
 class DeletePayload:
     deleted_id: strawberry.ID | None = strawberry.field(
         description="Id of the deleted object; null when nothing was deleted."
     )
-    errors: list[Error]
+    errors: list[Error] = errors_field()

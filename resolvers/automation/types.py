@@ -25,20 +25,36 @@ from models.store.reference import SalesRule as SalesRuleRow
 from resolvers.automation.loaders import StepCountsBySequenceLoader, TemplateByIdLoader
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
+from resolvers.enums import described_enum
 from resolvers.rows import copy_fields
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import Customer
 
-TriggerEventType = strawberry.enum(
+TriggerEventType = described_enum(
     TriggerEvent,
     name="TriggerEvent",
     description="What starts a sequence: a customer entering or exiting the segment.",
+    values={
+        TriggerEvent.ENTER: "The customer entered the segment.",
+        TriggerEvent.EXIT: "The customer exited the segment (not when the segment was made "
+        "inactive).",
+    },
 )
-ProgressStatusType = strawberry.enum(
+ProgressStatusType = described_enum(
     ProgressStatus,
     name="ProgressStatus",
     description="Where a step of a customer's sequence stands: SCHEDULED waits for its time, "
     "SENDING is claimed by a worker, SENT, FAILED and SKIPPED are final.",
+    values={
+        ProgressStatus.SCHEDULED: "Waiting for scheduledAt (or for the rate limit to free).",
+        ProgressStatus.SENDING: "Claimed by a worker under a lease; retried with the same "
+        "Message-ID if the worker dies.",
+        ProgressStatus.SENT: "Accepted by the SMTP server (or written to the outbox).",
+        ProgressStatus.FAILED: "Given up: rejected (5xx), template or coupon unusable, or 5 "
+        "transient failures; lastError says why.",
+        ProgressStatus.SKIPPED: "Not sent: unsubscribed, customer gone, exited the segment, "
+        "step removed or over maxSends; lastError says why.",
+    },
 )
 
 DEFAULT_SENT_DAYS = 30

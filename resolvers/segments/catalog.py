@@ -20,23 +20,31 @@ from resolvers.permissions import CanRead
 
 @strawberry.enum(description="How a condition's value is entered.")
 class ConditionInputType(Enum):
-    STRING = "string"
-    NUMERIC = "numeric"
-    DATE = "date"
-    SELECT = "select"
+    STRING = strawberry.enum_value("string", description="Text; `{}` contains ignores case.")
+    NUMERIC = strawberry.enum_value(
+        "numeric", description='A number, or numeric text as Maho sends it ("1000").'
+    )
+    DATE = strawberry.enum_value(
+        "date", description="YYYY-MM-DD, compared with the UTC calendar date of the stored time."
+    )
+    SELECT = strawberry.enum_value(
+        "select", description="One of `options` (any non-empty value when optionsAreSuggestions)."
+    )
 
 
 @strawberry.type(description="A value with its label.")
 class ConditionOption:
-    value: str
-    label: str
+    value: str = strawberry.field(description="What a condition's `value` (or operator) holds.")
+    label: str = strawberry.field(description="What an admin sees.")
 
 
 @strawberry.type(description="One attribute a condition of a type can test.")
 class ConditionAttribute:
-    code: str
-    label: str
-    input_type: ConditionInputType
+    code: str = strawberry.field(description="The condition's `attribute`, e.g. `lifetime_sales`.")
+    label: str = strawberry.field(description="What an admin sees, e.g. `Lifetime Sales`.")
+    input_type: ConditionInputType = strawberry.field(
+        description="How the value is entered and which operators apply."
+    )
     operators: list[str] = strawberry.field(description="Allowed operators, e.g. `==`, `{}`.")
     operator_options: list[ConditionOption] = strawberry.field(
         description="The allowed operators with labels."
@@ -54,9 +62,11 @@ class ConditionAttribute:
 @strawberry.type(description="A condition type and its attributes.")
 class ConditionType:
     type: str = strawberry.field(description="Short type name used in condition trees.")
-    label: str
+    label: str = strawberry.field(description="What an admin sees, e.g. `Customer Lifetime Value`.")
     maho_type: str = strawberry.field(description="Maho's model alias, accepted as well.")
-    attributes: list[ConditionAttribute]
+    attributes: list[ConditionAttribute] = strawberry.field(
+        description="What a condition of this type can test, in the catalog's order."
+    )
     is_group: bool = strawberry.field(
         default=False,
         description="True for `combine`, the group node (listed first): it holds child nodes"

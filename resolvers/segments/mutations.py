@@ -15,7 +15,7 @@ from models.segments.preview import preview_segment
 from resolvers.context import Info
 from resolvers.errors import Error, errors_from, queue_unavailable
 from resolvers.ids import parse_id
-from resolvers.payloads import DeletePayload
+from resolvers.payloads import DeletePayload, errors_field
 from resolvers.permissions import CanRead, CanWrite
 from resolvers.segments.inputs import SegmentInput
 from resolvers.segments.refresh_job import wait_for
@@ -23,36 +23,45 @@ from resolvers.segments.types import Segment
 from tasks.segments import enqueue_refresh
 
 DEFAULT_SAMPLE_SIZE = 10
+SegmentId = Annotated[strawberry.ID, strawberry.argument(description="The segment's id.")]
+NewSegment = Annotated[SegmentInput, strawberry.argument(description="The new segment.")]
+WholeSegment = Annotated[
+    SegmentInput, strawberry.argument(description="Every field; omitted ones get their defaults.")
+]
 DEFAULT_WAIT_SECONDS = 120.0
 
 
-@strawberry.type
+@strawberry.type(description="The segment as saved, or the errors of the input.")
 class SegmentPayload:
-    segment: Segment | None
-    errors: list[Error]
+    segment: Segment | None = strawberry.field(description="As saved; null when errors.")
+    errors: list[Error] = errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="What a refresh with this input would produce now.")
 class SegmentPreviewPayload:
     count: int | None = strawberry.field(description="Customers the conditions match now.")
-    sample_customer_ids: list[strawberry.ID]
+    sample_customer_ids: list[strawberry.ID] = strawberry.field(
+        description="Up to sampleSize of the matching customers' ids, lowest first."
+    )
     would_enter: int | None = strawberry.field(
         description="With an existing segment's id: matches not yet members."
     )
     would_exit: int | None = strawberry.field(
         description="With an existing segment's id: members that no longer match."
     )
-    errors: list[Error]
+    errors: list[Error] = errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The refresh queued (and, with `wait: true`, finished).")
 class RefreshSegmentPayload:
     segment: Segment | None = strawberry.field(
         description="After `wait: true`, as the finished refresh left it (refreshStatus tells "
         "whether it completed; still PENDING or PROCESSING if the wait timed out)."
     )
-    job_id: str | None
-    errors: list[Error]
+    job_id: str | None = strawberry.field(
+        description="The refresh job's id (one per segment at a time); null when errors."
+    )
+    errors: list[Error] = errors_field()
 
 
 def _not_found(segment_id: int) -> list[Error]:
@@ -81,7 +90,7 @@ class SegmentMutation:
         description="Saving never refreshes. autoEmailActive must be false: a new segment has "
         "no email sequence steps yet.",
     )
-    async def create_segment(self, input: SegmentInput) -> SegmentPayload:
+    async def create_segment(self, input: NewSegment) -> SegmentPayload:
         data = input.to_data()
         refused = await _auto_email_refused(None, data)
         if refused:
@@ -97,7 +106,7 @@ class SegmentMutation:
         description="Replaces every field. autoEmailActive can be switched on only while the "
         "segment has an active email sequence step.",
     )
-    async def update_segment(self, id: strawberry.ID, input: SegmentInput) -> SegmentPayload:
+    async def update_segment(self, id: SegmentId, input: WholeSegment) -> SegmentPayload:
         data = input.to_data()
         try:
             segment_id = parse_id(id, "id")
@@ -112,7 +121,7 @@ class SegmentMutation:
     @strawberry.mutation(
         permission_classes=[CanWrite], description="Deletes the segment, its members and history."
     )
-    async def delete_segment(self, id: strawberry.ID) -> DeletePayload:
+    async def delete_segment(self, id: SegmentId) -> DeletePayload:
         try:
             deleted = await service.delete_segment(parse_id(id, "id"))
         except DomainError as exc:
@@ -127,11 +136,19 @@ class SegmentMutation:
     )
     async def preview_segment(
         self,
-        input: SegmentInput,
+        input: Annotated[
+            SegmentInput,
+            strawberry.argument(description="The segment to try, saved or not; nothing is stored."),
+        ],
         sample_size: Annotated[
             int | None, strawberry.argument(description="0 to 100, default 10.")
         ] = DEFAULT_SAMPLE_SIZE,
-        id: strawberry.ID | None = None,
+        id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="An existing segment to compare with: fills wouldEnter and wouldExit."
+            ),
+        ] = None,
     ) -> SegmentPreviewPayload:
         try:
             segment_id = None if id is None else parse_id(id, "id")
@@ -164,7 +181,16 @@ class SegmentMutation:
         "one UNAVAILABLE error and nothing is queued.",
     )
     async def queue_segment_refresh(
-        self, info: Info, id: strawberry.ID, wait: bool | None = False
+        self,
+        info: Info,
+        id: SegmentId,
+        wait: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Default false: answer once queued. True: answer once the refresh "
+                "finished, or after SEGMENTQL_REFRESH_WAIT_SECONDS (120) with the status then."
+            ),
+        ] = False,
     ) -> RefreshSegmentPayload:
         try:
             segment_id = parse_id(id, "id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models.segments import membership, service
@@ -15,7 +17,9 @@ from resolvers.segments.types import Segment
 @strawberry.type
 class SegmentQuery:
     @strawberry.field(permission_classes=[CanRead], description="A segment by id, or null.")
-    async def segment(self, id: strawberry.ID) -> Segment | None:
+    async def segment(
+        self, id: Annotated[strawberry.ID, strawberry.argument(description="The segment's id.")]
+    ) -> Segment | None:
         segment_id = maybe_id(id)
         row = None if segment_id is None else await service.get_segment(segment_id)
         return Segment.of(row) if row else None
@@ -25,7 +29,10 @@ class SegmentQuery:
         self,
         first: First = None,
         after: After = None,
-        filter: SegmentFilter | None = None,
+        filter: Annotated[
+            SegmentFilter | None,
+            strawberry.argument(description="Only segments meeting every given criterion."),
+        ] = None,
     ) -> Connection[Segment]:
         criteria = filter or SegmentFilter()
         page = await service.list_segments(
@@ -43,7 +50,13 @@ class SegmentQuery:
         "(and on that website, when given).",
     )
     async def is_customer_in_segment(
-        self, segment_id: strawberry.ID, customer_id: strawberry.ID, website_id: int | None = None
+        self,
+        segment_id: Annotated[strawberry.ID, strawberry.argument(description="The segment.")],
+        customer_id: Annotated[strawberry.ID, strawberry.argument(description="The customer.")],
+        website_id: Annotated[
+            int | None,
+            strawberry.argument(description="Only a membership on this website counts."),
+        ] = None,
     ) -> bool:
         return await membership.is_customer_in_segment(
             parse_id(segment_id, "segmentId"), parse_id(customer_id, "customerId"), website_id

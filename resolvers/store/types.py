@@ -210,8 +210,8 @@ class Order:
     updated_at: datetime | None = strawberry.field(description="Last change (UTC), if known.")
     grand_total: Decimal = strawberry.field(description="What the customer paid in all.")
     subtotal: Decimal = strawberry.field(description="Sum of the lines before tax and shipping.")
-    tax_amount: Decimal = strawberry.field(description="Tax.")
-    shipping_amount: Decimal = strawberry.field(description="Shipping.")
+    tax_amount: Decimal = strawberry.field(description="Tax, in the order's currency.")
+    shipping_amount: Decimal = strawberry.field(description="Shipping, in the order's currency.")
     discount_amount: Decimal = strawberry.field(
         description="Discount, as the store records it (usually negative)."
     )
@@ -350,7 +350,10 @@ class Customer:
         info: Info,
         first: Annotated[
             int | None,
-            strawberry.argument(description=f"0 to {MAX_CUSTOMER_PROGRESS} rows."),
+            strawberry.argument(
+                description=f"How many rows: 0 to {MAX_CUSTOMER_PROGRESS}, default "
+                f"{DEFAULT_CUSTOMER_PROGRESS}."
+            ),
         ] = DEFAULT_CUSTOMER_PROGRESS,
     ) -> list[Annotated[SequenceProgress, strawberry.lazy(AUTOMATION_TYPES)]]:
         progress: type[SequenceProgress] = strawberry.LazyType(
