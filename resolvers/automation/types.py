@@ -36,8 +36,8 @@ TriggerEventType = described_enum(
     description="What starts a sequence: a customer entering or exiting the segment.",
     values={
         TriggerEvent.ENTER: "The customer entered the segment.",
-        TriggerEvent.EXIT: "The customer exited the segment (not when the segment was made "
-        "inactive).",
+        TriggerEvent.EXIT: "The customer exited the segment; exits caused by making the "
+        "segment inactive start no sequence.",
     },
 )
 ProgressStatusType = described_enum(
