@@ -8,17 +8,28 @@ from typing import BinaryIO
 
 import click
 
+from gqlserver.clierrors import EXIT_CODE_MEANINGS, ReportingGroup
 from gqlserver.settings import get_settings
 
+EXIT_CODES = "; ".join(f"{code.value} {meaning}" for code, meaning in EXIT_CODE_MEANINGS.items())
 
-@click.group()
+
+@click.group(cls=ReportingGroup, epilog=f"Exit codes: {EXIT_CODES}.")
+@click.version_option(
+    package_name="segmentql", prog_name="segmentql", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """segmentql: customer segmentation and segment email automation over GraphQL."""
 
 
 @main.command()
 @click.option("--host", default=None, help="Interface to bind (default SEGMENTQL_HOST).")
-@click.option("--port", default=None, type=int, help="Port (default SEGMENTQL_PORT).")
+@click.option(
+    "--port",
+    default=None,
+    type=click.IntRange(1, 65535),
+    help="TCP port to listen on, 1-65535 (default SEGMENTQL_PORT).",
+)
 def serve(host: str | None, port: int | None) -> None:
     """Run the GraphQL API; applies pending migrations first."""
     from gqlserver.serve import run_server
@@ -55,8 +66,16 @@ def import_(source: BinaryIO) -> None:
 
 
 @main.command(name="demo-data")
-@click.option("--customers", type=click.IntRange(min=1), required=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--customers", type=click.IntRange(min=1), required=True, help="How many customers to write."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed writes the same data.",
+)
 def demo_data(customers: int, seed: int) -> None:
     """Write synthetic, realistic store data straight to the database."""
     from gqlserver.democmd import run_demo_data
@@ -70,13 +89,14 @@ def token() -> None:
 
 
 @token.command(name="create")
-@click.option("--name", required=True)
+@click.option("--name", required=True, help="A name to recognise the token by (in `token list`).")
 @click.option(
     "--scope",
     "scopes",
     multiple=True,
     required=True,
     type=click.Choice(["read", "write", "admin"]),
+    help="What the token may do; repeat for several (write implies read, admin implies write).",
 )
 def token_create(name: str, scopes: tuple[str, ...]) -> None:
     """Print a new API token as the last line of stdout."""

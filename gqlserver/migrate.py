@@ -21,6 +21,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 
 import migrations
+from gqlserver.clierrors import DatabaseFileUnavailable, DatabaseUnreachable
 from gqlserver.db import APP_LABEL, normalize_db_url, tortoise_config
 from models.db import Dialect
 
@@ -31,10 +32,6 @@ PG_MIGRATION_LOCK_KEY = 0x5E6_0E7_0001
 
 # aerich keeps its state on class attributes, so two migrations in one process must not overlap.
 _in_process = asyncio.Lock()
-
-
-class DatabaseUnreachable(ConnectionError):
-    """DATABASE_URL could not be connected to."""
 
 
 def url_dialect(database_url: str) -> Dialect:
@@ -107,7 +104,9 @@ async def _pg_advisory_lock(database_url: str) -> AsyncIterator[None]:
         )
     except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
         where = f"{credentials.get('host')}:{credentials.get('port')}/{credentials.get('database')}"
-        raise DatabaseUnreachable(f"cannot connect to PostgreSQL at {where}: {exc}") from exc
+        raise DatabaseUnreachable(
+            f"cannot connect to PostgreSQL at {where}: {_connect_failure(exc)}"
+        ) from exc
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", PG_MIGRATION_LOCK_KEY)
         try:
@@ -128,9 +127,28 @@ async def _sqlite_file_lock(database_url: str) -> AsyncIterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise DatabaseUnreachable(f"cannot open SQLite database {path}: {exc}") from exc
+        raise DatabaseFileUnavailable(
+            f"cannot open the SQLite database {path}: {_open_failure(path, exc)}"
+        ) from exc
     try:
         await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
+
+
+def _connect_failure(exc: BaseException) -> str:
+    """Why connecting failed, in a few words (asyncpg's messages may list every address)."""
+    if isinstance(exc, TimeoutError):
+        return "no answer within 10 seconds"
+    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
+        return "connection refused"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)
+
+
+def _open_failure(path: str, exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"directory {os.path.dirname(os.path.abspath(path))} does not exist"
+    return (exc.strerror or str(exc)).lower()

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gqlserver.settingchecks import (
+    check_cron,
+    check_database_url,
+    check_redis_url,
+    check_smtp_url,
+)
 from models.db import Dialect
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -22,7 +28,7 @@ class Settings(BaseSettings):
     outbox_dir: str = Field(default="./outbox", alias="SEGMENTQL_OUTBOX_DIR")
     auth: Literal["required", "off"] = Field(default="required", alias="SEGMENTQL_AUTH")
     host: str = Field(default="127.0.0.1", alias="SEGMENTQL_HOST")
-    port: int = Field(default=8000, alias="SEGMENTQL_PORT")
+    port: int = Field(default=8000, ge=1, le=65535, alias="SEGMENTQL_PORT")
 
     # Auto-refresh cron of SEMANTICS §4.
     refresh_cron: str = Field(default="0 5 * * *", alias="SEGMENTQL_REFRESH_CRON")
@@ -80,13 +86,19 @@ class Settings(BaseSettings):
         default=60.0, gt=0, alias="SEGMENTQL_AUTH_FAILURE_WINDOW_SECONDS"
     )
 
-    @model_validator(mode="after")
-    def _valid_urls(self) -> Settings:
-        if not self.database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
-            raise ValueError("DATABASE_URL must start with sqlite:// or postgres://")
-        if not self.redis_url.startswith(("memory://", "redis://", "rediss://", "unix://")):
-            raise ValueError("REDIS_URL must be memory:// or redis://...")
-        return self
+    # Wrong values are refused when settings load, naming the variable (settingchecks.py),
+    # rather than when a worker first uses them.
+    _database_url = field_validator("database_url")(staticmethod(check_database_url))
+    _redis_url = field_validator("redis_url")(staticmethod(check_redis_url))
+    _smtp_url = field_validator("smtp_url")(staticmethod(check_smtp_url))
+
+    @field_validator("*")
+    @classmethod
+    def _crons(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if not name.endswith("_cron"):
+            return value
+        return check_cron(cls.model_fields[name].alias or name, value)
 
     @property
     def dialect(self) -> Dialect:

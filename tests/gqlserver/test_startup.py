@@ -161,7 +161,7 @@ async def test_serve_refuses_auth_off_on_a_public_interface(tmp_path):
         tmp_path, "serve", "--host", "0.0.0.0", SEGMENTQL_AUTH="off"
     )
 
-    assert code == 2
+    assert code == 3  # an invalid setting (README "Exit codes")
     assert stderr == (
         "segmentql: refusing to serve: SEGMENTQL_AUTH=off is only allowed on a loopback host, "
         "not '0.0.0.0': bind to 127.0.0.1 or set SEGMENTQL_AUTH=required\n"
@@ -173,7 +173,7 @@ async def test_serve_refuses_auth_off_on_a_public_interface(tmp_path):
 async def test_serve_refuses_a_public_interface_without_a_secret_key(tmp_path):
     code, stdout, stderr = await run_cli(tmp_path, "serve", "--host", "0.0.0.0")
 
-    assert code == 2
+    assert code == 3  # an invalid setting (README "Exit codes")
     assert stderr == (
         "segmentql: refusing to serve: SEGMENTQL_SECRET_KEY must be set to serve on "
         "'0.0.0.0': it signs the unsubscribe links in every mail (e.g. `openssl rand -hex 32`)\n"
