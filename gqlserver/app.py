@@ -37,7 +37,7 @@ from gqlserver.extensions import schema_extensions
 from gqlserver.graphiql import graphiql_page, static_mount
 from gqlserver.health import healthz, readyz
 from gqlserver.metrics import HttpMetricsMiddleware, Metrics
-from gqlserver.ratelimit import RateLimiter, RateLimitMiddleware
+from gqlserver.ratelimit import RateLimitMiddleware, rate_limiter
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
 from gqlserver.unsubscribe import unsubscribe_routes
@@ -207,7 +207,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
-        app.state.rate_limiter = RateLimiter(queue, settings.rate_limit_per_second)
+        app.state.rate_limiter = rate_limiter(
+            queue, settings.redis_in_memory, settings.rate_limit_per_second
+        )
         # Store changes made through the API queue a live re-evaluation of those customers.
         stack.callback(install_live_reevaluation(queue))
         connections: ConnectionRegistry = app.state.connections

@@ -11,12 +11,11 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
 
-from gqlserver.limits import BoundedValidation, DocumentLimits, ValidationResults
+from gqlserver.limits import CheckedDocuments, CheckedParsing, DocumentLimits
 from gqlserver.metrics import Metrics, OperationMetrics
 from gqlserver.settings import Settings
 from models.errors import DomainError
@@ -90,10 +89,9 @@ def schema_extensions(settings: Settings, metrics: Metrics | None = None) -> lis
     """Classes or factories, so each operation gets its own extension instances."""
     limits = DocumentLimits(settings.max_selections, settings.max_field_repeats)
     # One cache per schema: its key is the document text, valid only for one set of rules.
-    validated = ValidationResults()
+    checked = CheckedDocuments()
     extensions: list[ExtensionFactory] = [
-        ParserCache,
-        lambda: BoundedValidation(limits, validated),
+        lambda: CheckedParsing(limits, checked),
         DomainErrorCodes,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
