@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from cross_web import StarletteRequestAdapter
+from cross_web import HTTPException, StarletteRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.context import get_current_context
 
+from gqlserver import request_checks
 from gqlserver.auth import (
     Authenticator,
     FailureThrottle,
@@ -100,7 +102,30 @@ class GraphQLView(GraphQL[Context, None]):
                     await unauthorized(bool(authorization))(scope, receive, send)
                     return
                 scope.setdefault("state", {})["identity"] = identity
+            await self._respond(request, scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
+
+    async def _respond(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        """strawberry's HTTP handling, with its refusals (bad JSON, no query...) as JSON errors
+        like every other error instead of plain text."""
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = request_checks.http_error(error.status_code, error.reason)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except request_checks.JsonTooDeep as error:
+            raise HTTPException(400, str(error)) from error
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Request bodies and websocket messages, refused past MAX_JSON_DEPTH levels."""
+        return request_checks.decode_json(data)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """GraphiQL loading its assets from this server; strawberry's page loads them from a CDN."""

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 
 from gqlserver.limits import CheckedDocuments, CheckedParsing, DocumentLimits
 from gqlserver.metrics import Metrics, OperationMetrics
+from gqlserver.request_checks import RequestChecks
 from gqlserver.settings import Settings
 from models.errors import DomainError
 
@@ -93,6 +94,8 @@ def schema_extensions(settings: Settings, metrics: Metrics | None = None) -> lis
     extensions: list[ExtensionFactory] = [
         lambda: CheckedParsing(limits, checked),
         DomainErrorCodes,
+        # After the validating extension above: its errors join those of validation.
+        RequestChecks,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

@@ -25,6 +25,7 @@ from tortoise.expressions import Q
 from models.db import Dialect, transaction
 from models.db import dialect as dialect_of
 from models.errors import DomainError, ErrorCode, FieldError
+from models.failures import describe_failure
 from models.segments.compiler import compile_members_query
 from models.segments.errors import segment_not_found
 from models.segments.events import RefreshOutcome, notify_segment_refreshed
@@ -44,8 +45,6 @@ from models.segments.tree import Group
 from models.segments.validation import tree_from_json
 
 log = logging.getLogger(__name__)
-
-MAX_ERROR_LENGTH = 2000
 
 
 class RefreshFailed(DomainError):
@@ -84,19 +83,14 @@ async def refresh_segment(
     except _SegmentGone:
         raise segment_not_found(segment_id) from None
     except Exception as error:
-        reason = _describe(error)
-        log.warning("refresh of segment %s failed: %s", segment_id, reason)
+        # Read tokens see this message: words, not driver text (which the log gets).
+        reason = describe_failure(error, "The refresh", log, subject=f"segment {segment_id}")
         await Segment.filter(id=segment_id).update(
             refresh_status=RefreshStatus.ERROR, refresh_error=reason
         )
         raise RefreshFailed(segment_id, reason) from error
     await notify_segment_refreshed(outcome)
     return outcome
-
-
-def _describe(error: Exception) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text[:MAX_ERROR_LENGTH]
 
 
 async def materialise_new_set(

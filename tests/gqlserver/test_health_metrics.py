@@ -102,7 +102,7 @@ async def test_metrics_label_export_routes_by_template(make_client, app):
             text,
             "segmentql_http_requests_total",
             method="GET",
-            route="/segments/{segment_id:int}/members.{format}",
+            route="/segments/{segment_id}/members.{format}",
             status="404",
         )
         == 1
