@@ -34,6 +34,7 @@ from gqlserver.auth import (
     unauthorized,
 )
 from gqlserver.connections import ConnectionRegistry, TokenCheckedHandler
+from gqlserver.cors import cors_middleware
 from gqlserver.exports import export_routes
 from gqlserver.extensions import schema_extensions
 from gqlserver.graphiql import graphiql_page, static_mount
@@ -274,6 +275,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
+            # Outermost: preflights are answered before authentication and rate limits.
+            cors_middleware(settings.cors_origins),
             Middleware(HttpMetricsMiddleware, metrics=metrics, routes=routes),
             Middleware(RateLimitMiddleware, path=GRAPHQL_PATH),
         ],

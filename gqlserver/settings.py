@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from gqlserver.cors import parse_origins
 from gqlserver.settingchecks import (
     check_cron,
     check_database_url,
@@ -73,6 +74,11 @@ class Settings(BaseSettings):
     max_field_repeats: int = Field(default=10, ge=1, alias="SEGMENTQL_MAX_FIELD_REPEATS")
     # GraphQL requests per second per API token, counted in Redis across replicas; 0: no limit.
     rate_limit_per_second: int = Field(default=20, ge=0, alias="SEGMENTQL_RATE_LIMIT_PER_SECOND")
+    # Origins whose browser pages may call the API, comma-separated
+    # (`https://admin.example.com,http://localhost:3000`; `*` any); none by default.
+    cors_origins: Annotated[list[str], NoDecode, BeforeValidator(parse_origins)] = Field(
+        default_factory=list, alias="SEGMENTQL_CORS_ORIGINS"
+    )
 
     # Tokens: how long a verified token is trusted before it is looked up again (so a
     # revocation made elsewhere takes effect within this), which is also how often open
