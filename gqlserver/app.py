@@ -33,6 +33,7 @@ from gqlserver.auth import (
     too_many_failures,
     unauthorized,
 )
+from gqlserver.bodysize import BodySizeLimitMiddleware
 from gqlserver.connections import ConnectionRegistry, TokenCheckedHandler
 from gqlserver.cors import cors_middleware
 from gqlserver.exports import export_routes
@@ -278,6 +279,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Outermost: preflights are answered before authentication and rate limits.
             cors_middleware(settings.cors_origins),
             Middleware(HttpMetricsMiddleware, metrics=metrics, routes=routes),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(RateLimitMiddleware, path=GRAPHQL_PATH),
         ],
         lifespan=lifespan,

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode, BeforeValidator(parse_origins)] = Field(
         default_factory=list, alias="SEGMENTQL_CORS_ORIGINS"
     )
+    # Largest HTTP request body accepted (bytes; 413 beyond), for /graphql and every route.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, alias="SEGMENTQL_MAX_BODY_BYTES")
 
     # Tokens: how long a verified token is trusted before it is looked up again (so a
     # revocation made elsewhere takes effect within this), which is also how often open
