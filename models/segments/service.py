@@ -25,6 +25,8 @@ from models.segments.tree import EMPTY_ROOT_JSON, Group, tree_to_json
 from models.segments.validation import parse_conditions, tree_from_json
 
 NAME_MAX_LENGTH = 255
+# A note for admins, not a document: 5 MB descriptions were accepted and sent to every reader.
+DESCRIPTION_MAX_LENGTH = 10_000
 SEGMENT_CURSOR = "segment"
 # conditionsSql shows relative dates as of this instant, so the text is stable and
 # reads as "the rule" rather than as a snapshot of one moment.
@@ -124,6 +126,12 @@ async def validate_segment(data: SegmentData, refs: ReferenceIds | None = None) 
     name = _check_name(data.name, errors)
     if data.description is not None and not isinstance(data.description, str):
         errors.append(FieldError("description", ErrorCode.INVALID, "Must be text."))
+    elif data.description is not None and len(data.description) > DESCRIPTION_MAX_LENGTH:
+        errors.append(
+            FieldError(
+                "description", ErrorCode.INVALID, f"At most {DESCRIPTION_MAX_LENGTH} characters."
+            )
+        )
     if isinstance(data.website_ids, list | tuple) and not data.website_ids:
         errors.append(
             FieldError("websiteIds", ErrorCode.REQUIRED, "At least one website is required.")

@@ -34,6 +34,10 @@ from models.store.values import (
     Timestamp,
 )
 
+# Items of one order, cart or wishlist. Real ones have a few dozen; the cap keeps one
+# record (an import line or an upsert) from holding the server for seconds and gigabytes.
+MAX_ITEMS = 1000
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -146,7 +150,7 @@ class OrderRecord(StoreRecord):
     payment_method: Str64 | None = None
     shipping_method: Str64 | None = None
     coupon_code: Str64 | None = None
-    items: list[OrderItemRecord] = Field(default_factory=list)
+    items: list[OrderItemRecord] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class CreditmemoRecord(StoreRecord):
@@ -176,7 +180,7 @@ class QuoteRecord(StoreRecord):
     base_grand_total: Money = ZERO
     applied_rule_ids: Str255 | None = None
     coupon_code: Str64 | None = None
-    items: list[QuoteItemRecord] = Field(default_factory=list)
+    items: list[QuoteItemRecord] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class ProductViewRecord(StoreRecord):
@@ -195,7 +199,7 @@ class WishlistRecord(StoreRecord):
     id: Id
     customer_id: Id
     shared: Flag = False
-    items: list[WishlistItemRecord] = Field(default_factory=list)
+    items: list[WishlistItemRecord] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class CustomerLoginRecord(StoreRecord):
@@ -278,4 +282,7 @@ def _field_error(error: Any) -> FieldError:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     kind = error["type"]
     message = _MESSAGES.get(kind) or error["msg"][:1].lower() + error["msg"][1:]
+    if kind == "too_long":  # pydantic's says "after validation", which is no help here
+        context = error.get("ctx", {})
+        message = f"at most {context.get('max_length')} items, not {context.get('actual_length')}"
     return FieldError(path or None, _CODES.get(kind, ErrorCode.INVALID_VALUE), message)
