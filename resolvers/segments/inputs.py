@@ -15,7 +15,7 @@ class SegmentInput:
     name: str = strawberry.field(description="1 to 255 characters.")
     website_ids: list[int] = strawberry.field(description="At least one existing website.")
     description: str | None = strawberry.field(
-        default=None, description="Free text for admins; null for none."
+        default=None, description="Free text for admins, at most 10,000 characters; null for none."
     )
     is_active: bool = strawberry.field(
         default=True, description="Default true; an inactive segment refreshes to no members."

@@ -56,7 +56,7 @@ class StoreMutation:
         "record is rejected with its errors and nothing of it is written, while the good "
         f"records of the same call are written. At most {MAX_RECORDS} records per call (more "
         "is an error on `records` and writes nothing). Parents may come in the same call as "
-        "their children, in any order.",
+        "their children, in any order. An order, cart or wishlist has at most 1000 items.",
     )
     async def upsert_store_records(
         self,
