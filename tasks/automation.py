@@ -18,8 +18,7 @@ Progress changes are published on `segmentql:<db>:segments:<id>:progress` as
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +29,13 @@ from arq.worker import Function, func
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.automation.cleanup import delete_old_progress
-from models.automation.delivery import DeliveryReport, Mailer, next_due_at, send_due
+from models.automation.delivery import (
+    DeliveryReport,
+    Mailer,
+    next_due_at,
+    send_due,
+    send_while_due,
+)
 from models.automation.orm import SequenceProgress
 from models.automation.reports import generate_report
 from models.automation.scheduling import schedule_events
@@ -96,19 +101,24 @@ def _summary(report: DeliveryReport) -> dict[str, int]:
 
 
 async def send_due_emails(ctx: dict[str, Any], limit: int | None = None) -> dict[str, int]:
-    """arq job: deliver due rows (at most `limit` when given), then wake for the next ones."""
+    """arq job: deliver due rows (one batch of at most `limit` when given), then wake for
+    the next ones."""
     mailer: Mailer = ctx["mailer"]
     total = DeliveryReport()
-    deadline = time.monotonic() + RUN_SECONDS
-    while time.monotonic() < deadline:
-        batch = await send_due(mailer, limit=limit)
+    if limit is not None:
+        batches: AsyncIterator[DeliveryReport] = _one(send_due(mailer, limit=limit))
+    else:
+        batches = send_while_due(mailer, seconds=RUN_SECONDS)
+    async for batch in batches:
         await publish_progress(ctx["redis"], batch.changed)
         for name, value in _summary(batch).items():
             setattr(total, name, getattr(total, name) + value)
-        if limit is not None or not batch.changed:
-            break
     await wake_delivery(ctx["redis"])
     return _summary(total)
+
+
+async def _one(report: Awaitable[DeliveryReport]) -> AsyncIterator[DeliveryReport]:
+    yield await report
 
 
 class Scheduling(Consumer):

@@ -15,12 +15,11 @@ different customers go in parallel, bounded by the transport's connections.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
 
 from models.automation.batch import Batch
 from models.automation.orm import ProgressStatus, SequenceProgress
@@ -33,7 +32,7 @@ from models.coupons.orm import Coupon
 from models.coupons.rules import problem_of
 from models.db import as_datetime, connection, dialect, transaction
 from models.mail.links import unsubscribe_url
-from models.mail.message import build_message, message_id, sender_address
+from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
 from models.mail.render import RenderError, render, render_plain
 from models.mail.transport import PermanentDeliveryError, TransientDeliveryError, Transport
 from models.mail.variables import CouponDetails, template_variables
@@ -67,7 +66,7 @@ class Mailer:
 
     @property
     def message_domain(self) -> str:
-        return Address(addr_spec=self.mail_from).domain or "segmentql.local"
+        return Mailbox(self.mail_from).domain or "segmentql.local"
 
 
 @dataclass
@@ -99,37 +98,102 @@ async def send_due(
     limit: int | None = None,
 ) -> DeliveryReport:
     """Claim and deliver due rows (at most `limit`, default the batch size setting)."""
-    report = DeliveryReport()
     settings = await automation_settings()
     if not settings.enabled:
-        return report
+        return DeliveryReport()
+    claimed = await _claim(mailer, now, limit or settings.batch_size)
+    return await _send_claimed(mailer, settings, claimed, now)
+
+
+async def send_while_due(
+    mailer: Mailer,
+    *,
+    seconds: float,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> AsyncIterator[DeliveryReport]:
+    """Deliver batch after batch while rows are due (starting new batches for `seconds`),
+    yielding each batch's report.
+
+    The next batch is claimed and read while the current one is on the wire, so the
+    connections do not idle between batches. Its claim skips customers with a row still
+    being sent (`claim_due`), so a customer's rows never overtake each other and the rate
+    limit sees every earlier send. A claim that found nothing while a batch was in flight
+    may only have skipped that batch's customers, so it is tried once more afterwards.
+    """
+    settings = await automation_settings()
+    if not settings.enabled:
+        return
+    deadline = time.monotonic() + seconds
+    claimed = await _claim(mailer, now, settings.batch_size)
+    while claimed.rows:
+        upcoming = asyncio.create_task(_claim(mailer, now, settings.batch_size))
+        try:
+            report = await _send_claimed(mailer, settings, claimed, now)
+        except BaseException:
+            # Rows it claimed meanwhile go back when their lease expires, like a dead worker's.
+            upcoming.cancel()
+            raise
+        claimed = await upcoming
+        yield report
+        if time.monotonic() >= deadline:
+            return
+        if not claimed.rows:
+            claimed = await _claim(mailer, now, settings.batch_size)
+
+
+@dataclass
+class _Claimed:
+    """A claimed batch with everything its delivery reads (empty when nothing was due)."""
+
+    rows: list[SequenceProgress]
+    swept: int
+    lease_until: datetime
+    batch: Batch | None = None
+    coupons: dict[int, Coupon | str] = field(default_factory=dict)
+
+
+async def _claim(mailer: Mailer, now: Callable[[], datetime], limit: int) -> _Claimed:
     async with transaction() as conn:
-        report.swept = await sql.sweep_expired_leases(
+        swept = await sql.sweep_expired_leases(
             conn, dialect(conn), now=now(), max_attempts=MAX_ATTEMPTS, reason=LEASE_EXPIRED
         )
-        claimed = await sql.claim_due(
-            conn,
-            dialect(conn),
-            now=now(),
-            lease_until=now() + mailer.lease,
-            limit=limit or settings.batch_size,
+        lease_until = now() + mailer.lease
+        ids = await sql.claim_due(
+            conn, dialect(conn), now=now(), lease_until=lease_until, limit=limit
         )
-    if not claimed:
-        return report
-    rows = await SequenceProgress.filter(id__in=claimed).order_by("scheduled_at", "id")
+    if not ids:
+        return _Claimed([], swept, lease_until)
+    rows = await SequenceProgress.filter(id__in=ids).order_by("scheduled_at", "id")
     batch = await Batch.load(rows, now() - RATE_WINDOW)
     coupons = await _coupons(rows, batch, now())
+    return _Claimed(rows, swept, lease_until, batch, coupons)
+
+
+async def _send_claimed(
+    mailer: Mailer, settings: AutomationSettings, claimed: _Claimed, now: Callable[[], datetime]
+) -> DeliveryReport:
+    report = DeliveryReport(swept=claimed.swept)
+    batch = claimed.batch
+    if batch is None:
+        return report
+    lease = _Lease(claimed.rows, claimed.lease_until, mailer.lease)
+    marks = _Marks(report)
     by_customer: dict[int, list[SequenceProgress]] = defaultdict(list)
-    for row in rows:
+    for row in claimed.rows:
         by_customer[row.customer_id].append(row)
-    gate = asyncio.Semaphore(mailer.concurrency)
+    # Twice as many customers in hand as connections: while one message is on the wire,
+    # the next is rendered, so a connection does not wait for the renderer between sends.
+    gate = asyncio.Semaphore(2 * mailer.concurrency)
 
     async def one_customer(customer_rows: Sequence[SequenceProgress]) -> None:
         async with gate:
             for row in customer_rows:
-                await _deliver(mailer, settings, batch, coupons, row, now(), report)
+                await _deliver(
+                    mailer, settings, batch, claimed.coupons, lease, marks, row, now(), report
+                )
 
     await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
+    await marks.flush(now())
     return report
 
 
@@ -145,6 +209,8 @@ async def _deliver(
     settings: AutomationSettings,
     batch: Batch,
     coupons: dict[int, Coupon | str],
+    lease: _Lease,
+    marks: _Marks,
     row: SequenceProgress,
     now: datetime,
     report: DeliveryReport,
@@ -158,9 +224,8 @@ async def _deliver(
             report.deferred += 1
             return
         prepared = _prepare(mailer, batch, coupons, row)
-        # Renewed right before the SMTP transaction, with the Message-ID and the coupon
-        # stored for a retry; a row swept and claimed again meanwhile is the new owner's.
-        if not await _hold(row, prepared, now + mailer.lease):
+        # A row swept and claimed again meanwhile is the new owner's.
+        if not await lease.covers(row, now):
             return
         await mailer.transport.send(prepared.message)
     except _Outcome as outcome:
@@ -179,8 +244,7 @@ async def _deliver(
             report.retried += 1
     else:
         sent_times.append(now)
-        if await _mark_sent(row, prepared, now):
-            report.sent += 1
+        await marks.add(_sent(row, prepared), now)
 
 
 def _count(report: DeliveryReport, status: ProgressStatus) -> None:
@@ -192,9 +256,90 @@ def _count(report: DeliveryReport, status: ProgressStatus) -> None:
 
 @dataclass(frozen=True)
 class _Prepared:
-    message: EmailMessage
+    message: OutgoingMessage
     template_id: int
-    coupon_code: str | None
+
+
+class _Lease:
+    """The claimed batch's lease, renewed for all its unsent rows at once when half of it is
+    gone, so every SMTP transaction starts with at least half a lease to finish in.
+
+    A batch is sent a few rows at a time, so its last rows wait for the first; renewing
+    row by row before each send cost a statement per message.
+    """
+
+    def __init__(
+        self, rows: Sequence[SequenceProgress], until: datetime, length: timedelta
+    ) -> None:
+        self._unsent = {row.id: row.attempts for row in rows}
+        self._lost: set[int] = set()
+        self._until = until
+        self._length = length
+        self._renewing = asyncio.Lock()
+
+    async def covers(self, row: SequenceProgress, now: datetime) -> bool:
+        """Whether this worker still owns the row, which is about to be sent."""
+        async with self._renewing:
+            if self._until - now < self._length / 2:
+                until = now + self._length
+                async with transaction() as conn:
+                    owned = await sql.renew_leases(conn, dialect(conn), self._unsent, until)
+                self._lost |= self._unsent.keys() - owned
+                self._until = until
+            self._unsent.pop(row.id, None)
+            return row.id not in self._lost
+
+
+class _Marks:
+    """Accepted sends, marked in groups: a group is written when it is full, when its oldest
+    send has waited long enough, and when the batch ends.
+
+    Marking row by row cost more round trips per message than its SMTP transaction. A
+    worker that dies holding a group leaves those rows SENDING; the sweep sends them
+    again with the same Message-ID, so a crash can repeat at most one group.
+    """
+
+    GROUP = 25
+    WAIT = timedelta(milliseconds=100)
+
+    def __init__(self, report: DeliveryReport) -> None:
+        self._report = report
+        self._waiting: list[sql.Sent] = []
+        self._oldest = datetime.max.replace(tzinfo=UTC)
+        self._writing = asyncio.Lock()
+
+    async def add(self, sent: sql.Sent, now: datetime) -> None:
+        if not self._waiting:
+            self._oldest = now
+        self._waiting.append(sent)
+        if len(self._waiting) >= self.GROUP or now - self._oldest >= self.WAIT:
+            await self.flush(now)
+
+    async def flush(self, now: datetime) -> None:
+        async with self._writing:
+            group, self._waiting = self._waiting, []
+            if not group:
+                return
+            async with transaction() as conn:
+                marked = await sql.mark_sent(
+                    conn, dialect(conn), group, source=AUTOMATION_SOURCE, now=now
+                )
+            # A row another worker marked first is not counted twice.
+            self._report.sent += len(marked)
+
+
+def _sent(row: SequenceProgress, prepared: _Prepared) -> sql.Sent:
+    return sql.Sent(
+        progress_id=row.id,
+        attempts=row.attempts,
+        sequence_id=row.sequence_id,
+        customer_id=row.customer_id,
+        segment_id=row.segment_id,  # type: ignore[attr-defined]
+        template_id=prepared.template_id,
+        recipient=prepared.message.recipient.address,
+        subject=prepared.message.subject,
+        message_id=prepared.message.message_id,
+    )
 
 
 async def _coupons(
@@ -224,6 +369,7 @@ async def _coupons(
     if requests:
         async with transaction() as conn:
             found.update(await coupons_for_progress(conn, requests, now))
+            await sql.store_coupon_codes(conn, dialect(conn), [r.progress_id for r in requests])
     return found
 
 
@@ -265,15 +411,15 @@ def _prepare(
     except RenderError as error:
         raise _Outcome(ProgressStatus.FAILED, f"Template {template.id}: {error}") from error
     message = build_message(
-        sender=sender_address(template.sender_name, template.sender_email or mailer.mail_from),
-        recipient=customer.email,
+        sender=Mailbox(template.sender_email or mailer.mail_from, template.sender_name or ""),
+        recipient=Mailbox(customer.email),
         subject=subject,
         html=html,
         text=text,
         message_id=message_id(row.id, mailer.message_domain),
         unsubscribe_url=link,
     )
-    return _Prepared(message, template.id, None if coupon is None else coupon.code)
+    return _Prepared(message, template.id)
 
 
 def _details(coupon: Coupon, rule: SalesRule) -> CouponDetails:
@@ -297,24 +443,6 @@ def _owned(row: SequenceProgress):  # type: ignore[no-untyped-def]
     """The row as this worker claimed it: every claim counts an attempt, so a row swept and
     claimed again by another worker no longer matches."""
     return SequenceProgress.filter(id=row.id, status=ProgressStatus.SENDING, attempts=row.attempts)
-
-
-async def _hold(row: SequenceProgress, prepared: _Prepared, until: datetime) -> bool:
-    """Extend the lease right before the SMTP transaction, storing what a retry reuses.
-
-    A claimed batch is sent a few rows at a time, so the last rows wait for the first;
-    the lease must cover one transaction from here, not the whole batch.
-    """
-    conn = connection()
-    return await sql.hold(
-        conn,
-        dialect(conn),
-        progress_id=row.id,
-        attempts=row.attempts,
-        until=until,
-        message_id=str(prepared.message["Message-ID"]),
-        coupon_code=prepared.coupon_code,
-    )
 
 
 async def _defer(row: SequenceProgress, until: datetime, now: datetime) -> None:
@@ -343,26 +471,3 @@ async def _finish(
     row: SequenceProgress, status: ProgressStatus, reason: str, now: datetime
 ) -> None:
     await _owned(row).update(status=status, last_error=reason, lease_until=None, updated_at=now)
-
-
-async def _mark_sent(row: SequenceProgress, prepared: _Prepared, now: datetime) -> bool:
-    """Record the send once: False when another worker marked this row first."""
-    try:
-        async with transaction() as conn:
-            await sql.mark_sent(
-                conn,
-                dialect(conn),
-                progress_id=row.id,
-                sequence_id=row.sequence_id,
-                customer_id=row.customer_id,
-                segment_id=row.segment_id,  # type: ignore[attr-defined]
-                template_id=prepared.template_id,
-                recipient=str(prepared.message["To"]),
-                subject=str(prepared.message["Subject"]),
-                message_id=str(prepared.message["Message-ID"]),
-                source=AUTOMATION_SOURCE,
-                now=now,
-            )
-    except sql.NotMarked:
-        return False
-    return True

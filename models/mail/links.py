@@ -7,11 +7,14 @@ months after the mail was sent and must still work.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from itsdangerous import BadData, URLSafeSerializer
 
 _UNSUBSCRIBE = "segmentql.mail.unsubscribe"
 
 
+@lru_cache(maxsize=16)
 def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=purpose)
 

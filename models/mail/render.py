@@ -1,9 +1,10 @@
 """Maho's `{{var name}}` templates, rendered in a Jinja2 sandbox, and the plain-text part.
 
 A merchant's template is parsed here, not by Jinja: only `{{var name}}` with a name from
-TEMPLATE_VARIABLES becomes an expression. Everything else is literal text handed to the
-compiled template as data, so Jinja syntax typed into a template (`{{ x }}`, `{% ... %}`,
-`{#`) is printed as written and can never run.
+TEMPLATE_VARIABLES becomes an expression. Everything else is literal text, which the
+compiled template copies through as it is: Jinja's delimiters here begin with a NUL
+character, which is removed from literal text, so Jinja syntax typed into a template
+(`{{ x }}`, `{% ... %}`, `{#`) is printed as written and can never run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from html.parser import HTMLParser
 
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
 
 TEMPLATE_VARIABLES: tuple[str, ...] = (
     "customer_name",
@@ -78,15 +78,29 @@ def template_problems(text: str) -> list[str]:
     return _parse(text)[1]
 
 
+_DELIMITERS = {
+    "variable_start_string": "\x00{{",
+    "variable_end_string": "}}\x00",
+    "block_start_string": "\x00{%",
+    "block_end_string": "%}\x00",
+    "comment_start_string": "\x00{#",
+    "comment_end_string": "#}\x00",
+}
 _ENVIRONMENTS = {
-    html: SandboxedEnvironment(autoescape=html, undefined=StrictUndefined) for html in (True, False)
+    html: SandboxedEnvironment(
+        autoescape=html,
+        undefined=StrictUndefined,
+        # Literal text comes out exactly as written, down to its last line break.
+        keep_trailing_newline=True,
+        **_DELIMITERS,
+    )
+    for html in (True, False)
 }
 
 
 @dataclass(frozen=True)
 class _Compiled:
     template: Template
-    literals: dict[str, str]
     variables: tuple[str, ...]
 
 
@@ -95,18 +109,14 @@ def _compile(text: str, html: bool) -> _Compiled:
     parts, problems = _parse(text)
     if problems:
         raise RenderError("; ".join(problems))
-    source: list[str] = []
-    literals: dict[str, str] = {}
-    for part in parts:
-        if isinstance(part, _Variable):
-            source.append(f"{{{{ {part.name} }}}}")
-        elif part:
-            # Literal text is data, marked safe so autoescaping leaves the merchant's HTML alone.
-            name = f"_literal_{len(literals)}"
-            literals[name] = Markup(part) if html else part
-            source.append(f"{{{{ {name} }}}}")
+    source = "".join(
+        f"\x00{{{{ {part.name} }}}}\x00"
+        if isinstance(part, _Variable)
+        else part.replace("\x00", "")
+        for part in parts
+    )
     names = tuple(dict.fromkeys(part.name for part in parts if isinstance(part, _Variable)))
-    return _Compiled(_ENVIRONMENTS[html].from_string("".join(source)), literals, names)
+    return _Compiled(_ENVIRONMENTS[html].from_string(source), names)
 
 
 def render(text: str, variables: Mapping[str, str], *, html: bool) -> str:
@@ -116,7 +126,7 @@ def render(text: str, variables: Mapping[str, str], *, html: bool) -> str:
     if missing:
         raise RenderError(f"No value for variable {', '.join(missing)}")
     try:
-        return compiled.template.render({**variables, **compiled.literals})
+        return compiled.template.render(variables)
     except TemplateError as error:
         raise RenderError(str(error)) from error
 
@@ -182,7 +192,12 @@ def render_plain(html_template: str, variables: Mapping[str, str]) -> str:
     stray space behind).
     """
     rendered = render(_plain_template(html_template), variables, html=False)
-    return "\n".join(" ".join(line.split()) for line in rendered.split("\n")).strip()
+    return _SPACE_AROUND_BREAK.sub("\n", _SPACES.sub(" ", rendered)).strip()
+
+
+# Runs of whitespace within a line, and a space left beside a line break.
+_SPACES = re.compile(r"[^\S\n]+")
+_SPACE_AROUND_BREAK = re.compile(r" ?\n ?")
 
 
 @lru_cache(maxsize=256)

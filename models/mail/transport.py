@@ -12,8 +12,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
@@ -26,9 +24,11 @@ from aiosmtplib import (
     SMTPResponseException,
 )
 
+from models.mail.message import OutgoingMessage
+
 
 class Transport(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: OutgoingMessage) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -127,7 +127,7 @@ class SmtpTransport:
         self._idle: list[SMTP] = []
         self._closed = False
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: OutgoingMessage) -> None:
         async with self._slots:
             pooled = self._idle.pop() if self._idle else None
             if pooled is not None and not pooled.is_connected:
@@ -178,9 +178,14 @@ class SmtpTransport:
             raise TransientDeliveryError(f"SMTP connection failed: {reason}", code) from error
         return connection
 
-    async def _send_over(self, connection: SMTP, message: EmailMessage) -> None:
+    async def _send_over(self, connection: SMTP, message: OutgoingMessage) -> None:
         try:
-            await connection.send_message(message)
+            await connection.sendmail(
+                message.sender.address,
+                [message.recipient.address],
+                message.data,
+                mail_options=["SMTPUTF8"] if message.needs_smtputf8 else [],
+            )
         except BaseException:
             connection.close()
             raise
@@ -203,8 +208,8 @@ class OutboxTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
-    def path_for(self, message: EmailMessage) -> Path:
-        message_id = str(message.get("Message-ID", "")).strip()
+    def path_for(self, message: OutgoingMessage) -> Path:
+        message_id = message.message_id.strip()
         if not message_id:
             raise ValueError("An outbox message needs a Message-ID")
         name = re.sub(r"[^A-Za-z0-9._@+-]", "_", message_id.strip("<>"))[:200]
@@ -213,10 +218,8 @@ class OutboxTransport:
             name += "-" + hashlib.sha256(message_id.encode()).hexdigest()[:12]
         return self.directory / f"{name}.eml"
 
-    async def send(self, message: EmailMessage) -> None:
-        path = self.path_for(message)
-        data = message.as_bytes(policy=SMTP_POLICY)
-        await asyncio.to_thread(self._write, path, data)
+    async def send(self, message: OutgoingMessage) -> None:
+        await asyncio.to_thread(self._write, self.path_for(message), message.data)
 
     async def close(self) -> None:
         return None

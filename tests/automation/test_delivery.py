@@ -279,7 +279,7 @@ async def test_the_rate_limit_defers_to_when_the_window_frees(db, smtp_server):
 
 
 async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db, smtp_server):
-    segment = await _store({1: "Ann"})
+    segment = await _store({1: "Ann", 2: "Bob"})
     step = await _step(segment)
     row = await _row(
         step,
@@ -290,7 +290,7 @@ async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db
         message_id="<seq-progress-1@example.com>",
     )
     still_leased = await _row(
-        step, 1, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=1)
+        step, 2, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=1)
     )
 
     report = await send_due(mailer_for(smtp_server), now=at(NOW))
@@ -300,6 +300,25 @@ async def test_a_row_whose_sender_died_is_sent_again_with_the_same_message_id(db
     assert received.message["Message-ID"] == f"<seq-progress-{row.id}@example.com>"
     assert (await SequenceProgress.get(id=row.id)).attempts == 2
     assert (await SequenceProgress.get(id=still_leased.id)).status == ProgressStatus.SENDING
+
+
+async def test_a_customer_with_a_row_being_sent_waits_for_it(db, smtp_server):
+    segment = await _store({1: "Ann", 2: "Bob"})
+    step = await _step(segment)
+    in_flight = await _row(
+        step, 1, status=ProgressStatus.SENDING, attempts=1, lease_until=NOW + timedelta(minutes=1)
+    )
+    waiting = await _row(step, 1)
+    other = await _row(step, 2)
+
+    report = await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    assert (report.sent, report.changed) == (1, [(other.id, segment.id)])
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["c2@example.com"]]
+    assert [
+        (r.id, r.status, r.attempts)
+        for r in await SequenceProgress.filter(id__in=[in_flight.id, waiting.id]).order_by("id")
+    ] == [(in_flight.id, ProgressStatus.SENDING, 1), (waiting.id, ProgressStatus.SCHEDULED, 0)]
 
 
 async def test_nothing_is_claimed_while_automation_is_off(db, smtp_server):

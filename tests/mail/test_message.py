@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP, default
+from email.policy import default
 from typing import Any
 
 import pytest
 import time_machine
 
-from models.mail.message import build_message, message_id, sender_address
+from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
 
 UNSUBSCRIBE = (
     "https://shop.example.com/some/longer/path/unsubscribe/MTIzNDU2.cnJk_yco5Ov-ebubXsifV9"
 )
 
 
-def message(**fields: Any) -> EmailMessage:
+def message(**fields: Any) -> OutgoingMessage:
     values: dict[str, Any] = {
-        "sender": sender_address("Example Store", "shop@example.com"),
-        "recipient": "ann@example.com",
+        "sender": Mailbox("shop@example.com", "Example Store"),
+        "recipient": Mailbox("ann@example.com"),
         "subject": "Your 15% off",
         "html": "<p>Hello Ann</p>",
         "text": "Hello Ann",
@@ -30,8 +30,8 @@ def message(**fields: Any) -> EmailMessage:
     return build_message(**values)
 
 
-def reparsed(built: EmailMessage) -> EmailMessage:
-    parsed = message_from_bytes(built.as_bytes(policy=SMTP), policy=default)
+def reparsed(built: OutgoingMessage) -> EmailMessage:
+    parsed = message_from_bytes(built.data, policy=default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
@@ -62,14 +62,14 @@ def test_headers_as_received():
 
 
 def test_long_unsubscribe_url_is_written_on_one_line():
-    wire = message().as_bytes(policy=SMTP)
+    wire = message().data
 
     assert f"\r\nList-Unsubscribe: <{UNSUBSCRIBE}>\r\n".encode() in wire
 
 
 def test_text_then_html_parts_in_utf8_on_7bit_lines():
     built = message(html="<p>Grüße, Zoë</p>" + "x" * 1200, text="Grüße, Zoë")
-    wire = built.as_bytes(policy=SMTP)
+    wire = built.data
     received = reparsed(built)
 
     assert wire.isascii()
@@ -87,11 +87,11 @@ def test_text_then_html_parts_in_utf8_on_7bit_lines():
 
 def test_utf8_subject_and_names_are_encoded_and_read_back():
     built = message(
-        sender=sender_address("Café, Ltd", "shop@example.com"),
-        recipient=sender_address('Zoë "Z" O\'Neil', "zoe@example.com"),
+        sender=Mailbox("shop@example.com", "Café, Ltd"),
+        recipient=Mailbox("zoe@example.com", 'Zoë "Z" O\'Neil'),
         subject="Zoë, your coupon\nis waiting – 15% off",
     )
-    wire = built.as_bytes(policy=SMTP)
+    wire = built.data
     received = reparsed(built)
 
     assert wire.isascii()
@@ -104,10 +104,13 @@ def test_utf8_subject_and_names_are_encoded_and_read_back():
     ]
 
 
-def test_sender_without_a_name_is_the_bare_address():
-    assert sender_address(None, "shop@example.com") == "shop@example.com"
-    assert sender_address("  Example\nStore ", "shop@example.com") == (
+def test_mailbox_headers_quote_specials_and_collapse_whitespace():
+    assert Mailbox("shop@example.com").header() == "shop@example.com"
+    assert Mailbox("shop@example.com", "  Example\nStore ").header() == (
         "Example Store <shop@example.com>"
+    )
+    assert Mailbox("shop@example.com", 'Shop, "Best" Inc.').header() == (
+        '"Shop, \\"Best\\" Inc." <shop@example.com>'
     )
 
 

@@ -22,9 +22,18 @@ def test_variables_render_with_maho_whitespace_and_case():
 
 
 def test_html_body_escapes_values_but_keeps_the_templates_own_markup():
-    text = '<p class="x">Dear {{var customer_name}}</p>\r\n'
+    text = '<p class="x">Dear {{var customer_name}}</p>\r\n<!-- {% raw %} {# #} -->\n'
 
-    assert render(text, VALUES, html=True) == ('<p class="x">Dear Ann &lt;Lee&gt; &amp; Co</p>\r\n')
+    # Line breaks come out as \n (the message is written with CRLF on the wire).
+    assert render(text, VALUES, html=True) == (
+        '<p class="x">Dear Ann &lt;Lee&gt; &amp; Co</p>\n<!-- {% raw %} {# #} -->\n'
+    )
+
+
+def test_nul_characters_in_literal_text_are_dropped_and_open_no_expression():
+    text = "a\x00{{var customer_firstname}}\x00 \x00{% if true %}x{% endif %}\x00"
+
+    assert render(text, VALUES, html=False) == "aAnn {% if true %}x{% endif %}"
 
 
 def test_subject_keeps_values_raw():

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from email.message import EmailMessage
 
 import pytest
 import pytest_asyncio
 
-from models.mail.message import build_message, message_id
+from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
 from models.mail.transport import (
     PermanentDeliveryError,
     SmtpTransport,
@@ -19,10 +18,10 @@ from models.mail.transport import (
 from tests.mail.smtp_server import SmtpServer, unused_port
 
 
-def mail(number: int = 1, recipient: str | None = None) -> EmailMessage:
+def mail(number: int = 1, recipient: str | None = None) -> OutgoingMessage:
     return build_message(
-        sender="Example Store <shop@example.com>",
-        recipient=recipient or f"customer{number}@example.com",
+        sender=Mailbox("shop@example.com", "Example Store"),
+        recipient=Mailbox(recipient or f"customer{number}@example.com"),
         subject=f"Offer {number}",
         html=f"<p>Offer {number}</p>",
         text=f"Offer {number}",

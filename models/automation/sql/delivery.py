@@ -3,6 +3,9 @@ next due time."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +39,9 @@ async def claim_due(
     """Move up to `limit` due rows, oldest first, to SENDING under a lease; their ids.
 
     PostgreSQL skips rows another worker is claiming (`SKIP LOCKED`); SQLite has one
-    writer at a time, so the UPDATE itself is the claim.
+    writer at a time, so the UPDATE itself is the claim. A customer with a row still being
+    sent (by any worker, or by this one's batch in flight) waits for it: their rows go out
+    one after another, and the rate limit counts every earlier send.
     """
     lock = " FOR UPDATE OF d SKIP LOCKED" if kind == "postgres" else ""
     rows = await conn.execute_query_dict(
@@ -45,6 +50,8 @@ async def claim_due(
             "UPDATE sequence_progress SET status = 'sending', lease_until = $1, "
             "attempts = attempts + 1, updated_at = $2 "
             f"WHERE id IN (SELECT d.id {_due(kind)} AND d.scheduled_at <= $3 "
+            "AND NOT EXISTS (SELECT 1 FROM sequence_progress b "
+            "WHERE b.customer_id = d.customer_id AND b.status = 'sending') "
             f"ORDER BY d.scheduled_at, d.id LIMIT $4{lock}) RETURNING id",
         ),
         [lease_until, now, now, limit],
@@ -99,80 +106,138 @@ async def sent_in_window(
     return [row["sent_at"] for row in rows]
 
 
-async def hold(
-    conn: BaseDBAsyncClient,
-    kind: Dialect,
-    *,
-    progress_id: int,
-    attempts: int,
-    until: datetime,
-    message_id: str,
-    coupon_code: str | None,
-) -> bool:
-    """Renew the lease of a row this worker still owns (same claim, counted by attempts)."""
-    return bool(
-        await execute_count(
-            conn,
-            kind,
-            bind(
-                kind,
-                "UPDATE sequence_progress SET lease_until = $1, message_id = $2, coupon_code = $3 "
-                "WHERE id = $4 AND status = 'sending' AND attempts = $5",
-            ),
-            [until, message_id, coupon_code, progress_id, attempts],
-        )
+@dataclass(frozen=True)
+class Sent:
+    """A row whose message the SMTP server accepted, with what its queue record keeps."""
+
+    progress_id: int
+    attempts: int
+    sequence_id: int
+    customer_id: int
+    segment_id: int
+    template_id: int
+    recipient: str
+    subject: str
+    message_id: str
+
+
+def _claimed_by_us(rows: Mapping[int, int], first: int) -> tuple[str, list[Any]]:
+    """`status = 'sending' AND (attempts = $a AND id IN (...)) OR ...` for rows as this worker
+    claimed them (id -> attempts): every claim counts an attempt, so a row swept and claimed
+    again by another worker no longer matches. Placeholders start at `$first`."""
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for progress_id, attempts in rows.items():
+        by_attempts[attempts].append(progress_id)
+    params: list[Any] = []
+    terms = []
+    for attempts, ids in by_attempts.items():
+        number = first + len(params)
+        params.append(attempts)
+        marks = ", ".join(f"${number + 1 + i}" for i in range(len(ids)))
+        params.extend(ids)
+        terms.append(f"(attempts = ${number} AND id IN ({marks}))")
+    return f"status = 'sending' AND ({' OR '.join(terms)})", params
+
+
+async def renew_leases(
+    conn: BaseDBAsyncClient, kind: Dialect, rows: Mapping[int, int], until: datetime
+) -> set[int]:
+    """Extend the lease of the rows (id -> attempts) this worker still owns; their ids."""
+    owned, params = _claimed_by_us(rows, 2)
+    found = await conn.execute_query_dict(
+        bind(kind, f"UPDATE sequence_progress SET lease_until = $1 WHERE {owned} RETURNING id"),
+        [until, *params],
     )
+    return {int(row["id"]) for row in found}
 
 
 async def mark_sent(
-    conn: BaseDBAsyncClient,
-    kind: Dialect,
-    *,
-    progress_id: int,
-    sequence_id: int,
-    customer_id: int,
-    segment_id: int,
-    template_id: int,
-    recipient: str,
-    subject: str,
-    message_id: str,
-    source: str,
-    now: datetime,
-) -> None:
-    """In the caller's transaction: the queue record, the row SENT and linked to it, the send
-    counted. Raises NotMarked, to roll all of it back, when the row is no longer SENDING."""
+    conn: BaseDBAsyncClient, kind: Dialect, sends: Sequence[Sent], *, source: str, now: datetime
+) -> set[int]:
+    """In the caller's transaction, for each row this worker still owns: SENT, its queue
+    record, linked to it, and the send counted. The ids of the rows marked.
+
+    A handful of statements for the whole group, whatever its size: marking row by row
+    cost more round trips per message than the SMTP transaction itself."""
+    if not sends:
+        return set()
+    owned, params = _claimed_by_us({s.progress_id: s.attempts for s in sends}, 2)
+    marked_rows = await conn.execute_query_dict(
+        bind(
+            kind,
+            "UPDATE sequence_progress SET status = 'sent', sent_at = $1, updated_at = $1, "
+            f"lease_until = NULL, last_error = NULL WHERE {owned} RETURNING id",
+        ),
+        [now, *params],
+    )
+    marked = {int(row["id"]) for row in marked_rows}
+    mine = [s for s in sends if s.progress_id in marked]
+    if not mine:
+        return marked
     queued = await conn.execute_query_dict(
         bind(
             kind,
             "INSERT INTO newsletter_queue (template_id, customer_id, recipient_email, subject, "
             "message_id, automation_source, automation_source_id, sent_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            f"VALUES {_rows(len(mine), 8)} RETURNING id, message_id",
         ),
-        [template_id, customer_id, recipient, subject, message_id, source, segment_id, now],
+        [
+            value
+            for s in mine
+            for value in (s.template_id, s.customer_id, s.recipient, s.subject, s.message_id)
+            + (source, s.segment_id, now)
+        ],
     )
-    marked = await execute_count(
-        conn,
-        kind,
-        bind(
-            kind,
-            "UPDATE sequence_progress SET status = 'sent', sent_at = $1, updated_at = $1, "
-            "lease_until = NULL, last_error = NULL, queue_id = $2 "
-            "WHERE id = $3 AND status = 'sending'",
-        ),
-        [now, queued[0]["id"], progress_id],
+    queue_ids = {row["message_id"]: row["id"] for row in queued}
+    link = [(s.progress_id, queue_ids[s.message_id], s.message_id) for s in mine]
+    queue_cases = " ".join(
+        f"WHEN ${3 * i + 1} THEN CAST(${3 * i + 2} AS BIGINT)" for i in range(len(link))
     )
-    if not marked:
-        raise NotMarked(progress_id)
+    id_cases = " ".join(
+        f"WHEN ${3 * i + 1} THEN CAST(${3 * i + 3} AS TEXT)" for i in range(len(link))
+    )
+    ids = ", ".join(f"${3 * i + 1}" for i in range(len(link)))
     await conn.execute_query(
         bind(
             kind,
-            "INSERT INTO sequence_send_count (sequence_id, customer_id, sends) VALUES ($1, $2, 1) "
-            "ON CONFLICT (sequence_id, customer_id) "
-            "DO UPDATE SET sends = sequence_send_count.sends + 1",
+            f"UPDATE sequence_progress SET queue_id = CASE id {queue_cases} END, "
+            f"message_id = CASE id {id_cases} END WHERE id IN ({ids})",
         ),
-        [sequence_id, customer_id],
+        [value for row in link for value in row],
+    )
+    # Summed first: one statement may not update the same count twice.
+    counts = Counter((s.sequence_id, s.customer_id) for s in mine)
+    await conn.execute_query(
+        bind(
+            kind,
+            f"INSERT INTO sequence_send_count (sequence_id, customer_id, sends) "
+            f"VALUES {_rows(len(counts), 3)} ON CONFLICT (sequence_id, customer_id) "
+            "DO UPDATE SET sends = sequence_send_count.sends + excluded.sends",
+        ),
+        [value for key, sends in counts.items() for value in (*key, sends)],
+    )
+    return marked
+
+
+def _rows(count: int, width: int) -> str:
+    """`($1, $2), ($3, $4)` for a multi-row VALUES of `count` rows of `width` values."""
+    return ", ".join(
+        "(" + ", ".join(f"${row * width + i + 1}" for i in range(width)) + ")"
+        for row in range(count)
     )
 
 
-class NotMarked(Exception):
-    """The row was marked by another worker first: the caller's transaction is rolled back."""
+async def store_coupon_codes(
+    conn: BaseDBAsyncClient, kind: Dialect, progress_ids: list[int]
+) -> None:
+    """Copy each row's coupon code onto it, so the row shows it from before the send on."""
+    marks = ", ".join(f"${i + 1}" for i in range(len(progress_ids)))
+    await conn.execute_query(
+        bind(
+            kind,
+            "UPDATE sequence_progress SET coupon_code = "
+            "(SELECT c.code FROM coupon c WHERE c.progress_id = sequence_progress.id) "
+            f"WHERE id IN ({marks})",
+        ),
+        progress_ids,
+    )
