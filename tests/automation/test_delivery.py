@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from models.automation.delivery import Mailer, next_due_at, send_due
+from models.automation.delivery import Mailer, next_due_at, send_due, send_while_due
 from models.automation.orm import (
     AutomationSettingsRow,
     EmailSequence,
@@ -21,7 +21,9 @@ from models.automation.orm import (
     SequenceProgress,
     SequenceSendCount,
 )
+from models.automation.sql import delivery as delivery_sql
 from models.coupons.orm import Coupon
+from models.db import dialect, transaction
 from models.mail.links import read_unsubscribe_token
 from models.mail.transport import OutboxTransport, SmtpTransport
 from models.segments.orm import Segment
@@ -361,3 +363,160 @@ async def test_the_next_wake_up_is_the_earliest_due_row_or_expiring_lease(db):
     # A dead worker's row comes back when its lease expires: that is a due time too.
     await _row(step, 2, status=ProgressStatus.SENDING, lease_until=NOW + timedelta(minutes=5))
     assert await next_due_at() == NOW + timedelta(minutes=5)
+
+
+async def test_batch_after_batch_every_due_row_is_sent_once_and_a_customers_rows_in_order(
+    db, smtp_server
+):
+    segment = await _store({cid: f"C{cid}" for cid in range(1, 6)})
+    first, second = await _step(segment), await _step(segment, 2)
+    rows = [await _row(first, cid) for cid in range(1, 6)]
+    later = await _row(second, 1, scheduled_at=NOW - timedelta(seconds=30))
+    await AutomationSettingsRow.create(id=1, batch_size=2)
+
+    reports = [r async for r in send_while_due(mailer_for(smtp_server), seconds=60, now=at(NOW))]
+
+    # Two rows a batch; the third batch holds customer 1's second row, which waited.
+    assert [r.sent for r in reports] == [2, 2, 2]
+    received = [m.message["Message-ID"] for m in smtp_server.messages]
+    assert sorted(received) == sorted(f"<seq-progress-{r.id}@example.com>" for r in [*rows, later])
+    # The customer's second step waited for the first to be sent.
+    mine = [
+        m
+        for m in received
+        if m in {f"<seq-progress-{i}@example.com>" for i in (rows[0].id, later.id)}
+    ]
+    assert mine == [
+        f"<seq-progress-{rows[0].id}@example.com>",
+        f"<seq-progress-{later.id}@example.com>",
+    ]
+    assert await SequenceProgress.filter(status=ProgressStatus.SENT).count() == 6
+    assert await NewsletterQueue.all().count() == 6
+    assert sorted(
+        await SequenceSendCount.all().values_list("sequence_id", "customer_id", "sends")
+    ) == sorted([(first.id, cid, 1) for cid in range(1, 6)] + [(second.id, 1, 1)])
+
+
+class _MovingClock:
+    """An injected clock that a transport can move forward during a send."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+class _LeaseWatchingTransport:
+    """Sends through `inner`; records each row's lease at its send, and on the first send
+    moves the clock past half the lease and lets another worker take `taken` over."""
+
+    def __init__(self, inner: SmtpTransport, clock: _MovingClock, taken: int) -> None:
+        self.inner, self.clock, self.taken = inner, clock, taken
+        self.leases: dict[int, datetime | None] = {}
+
+    async def send(self, message: Any) -> None:
+        progress_id = int(message.message_id.split("-")[2].split("@")[0])
+        self.leases[progress_id] = (await SequenceProgress.get(id=progress_id)).lease_until
+        if len(self.leases) == 1:
+            self.clock.moment += timedelta(minutes=6)
+            # As a sweep and another worker's claim would leave it.
+            await SequenceProgress.filter(id=self.taken).update(attempts=2)
+        await self.inner.send(message)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_a_batch_renews_its_lease_at_half_time_and_leaves_rows_taken_over_alone(
+    db, smtp_server
+):
+    segment = await _store({cid: f"C{cid}" for cid in range(1, 5)})
+    step = await _step(segment)
+    rows = [await _row(step, cid) for cid in range(1, 5)]
+    clock = _MovingClock(NOW)
+    transport = _LeaseWatchingTransport(
+        SmtpTransport(smtp_server.url, connections=1), clock, taken=rows[2].id
+    )
+    mailer = Mailer(
+        transport=transport,
+        mail_from="shop@example.com",
+        public_url=PUBLIC_URL,
+        secret=SECRET,
+        concurrency=1,
+        lease=timedelta(minutes=10),
+    )
+
+    report = await send_due(mailer, now=clock)
+
+    assert report.sent == 3
+    assert transport.leases == {
+        rows[0].id: NOW + timedelta(minutes=10),
+        rows[1].id: NOW + timedelta(minutes=10),
+        rows[3].id: NOW + timedelta(minutes=16),
+    }
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [
+        "c1@example.com",
+        "c2@example.com",
+        "c4@example.com",
+    ]
+    taken = await SequenceProgress.get(id=rows[2].id)
+    assert (taken.status, taken.attempts, taken.lease_until) == (
+        ProgressStatus.SENDING,
+        2,
+        NOW + timedelta(minutes=10),
+    )
+
+
+async def test_marking_a_group_skips_rows_another_worker_owns_now(db):
+    segment = await _store({1: "Ann", 2: "Bob"})
+    step = await _step(segment)
+    mine, taken = [
+        await _row(step, cid, status=ProgressStatus.SENDING, attempts=1, lease_until=NOW)
+        for cid in (1, 2)
+    ]
+    await SequenceProgress.filter(id=taken.id).update(attempts=2)
+    sends = [
+        delivery_sql.Sent(
+            progress_id=row.id,
+            attempts=1,
+            sequence_id=step.id,
+            customer_id=row.customer_id,
+            segment_id=segment.id,
+            template_id=1,
+            recipient=f"c{row.customer_id}@example.com",
+            subject="Welcome",
+            message_id=f"<seq-progress-{row.id}@example.com>",
+        )
+        for row in (mine, taken)
+    ]
+
+    async with transaction() as conn:
+        marked = await delivery_sql.mark_sent(
+            conn, dialect(conn), sends, source="customer_segmentation", now=NOW
+        )
+
+    assert marked == {mine.id}
+    sent, untouched = (
+        await SequenceProgress.get(id=mine.id),
+        await SequenceProgress.get(id=taken.id),
+    )
+    queued = await NewsletterQueue.get()
+    assert (sent.status, sent.sent_at, sent.queue_id, sent.message_id, sent.lease_until) == (
+        ProgressStatus.SENT,
+        NOW,
+        queued.id,
+        f"<seq-progress-{mine.id}@example.com>",
+        None,
+    )
+    assert (queued.customer_id, queued.message_id, queued.automation_source_id) == (
+        1,
+        f"<seq-progress-{mine.id}@example.com>",
+        segment.id,
+    )
+    assert (untouched.status, untouched.attempts, untouched.queue_id) == (
+        ProgressStatus.SENDING,
+        2,
+        None,
+    )
+    assert await SequenceSendCount.all().values_list("customer_id", "sends") == [(1, 1)]
