@@ -20,6 +20,7 @@ from models.store.reads import store_names
 from models.store.reference import NewsletterTemplate, SalesRule
 
 SUBSCRIBED = 1
+_CUSTOMER_FIELDS = ("id", "email", "firstname", "lastname", "store_id", "website_id")
 
 
 @dataclass
@@ -40,7 +41,11 @@ class Batch:
     async def load(cls, rows: Sequence[SequenceProgress], since: datetime) -> Batch:
         customer_ids = {row.customer_id for row in rows}
         step_ids = {row.sequence_id for row in rows}
-        customers = {c.id: c for c in await Customer.filter(id__in=customer_ids)}
+        # Only what a message and its store name read: a whole customer row per message
+        # costs more to build into a model than the rest of the batch's reads together.
+        customers = {
+            c.id: c for c in await Customer.filter(id__in=customer_ids).only(*_CUSTOMER_FIELDS)
+        }
         steps = {s.id: s for s in await EmailSequence.filter(id__in=step_ids)}
         rule_ids = {s.coupon_sales_rule_id for s in steps.values() if s.generate_coupon}
         return cls(

@@ -20,6 +20,8 @@ from email.header import Header
 from email.utils import format_datetime
 
 CRLF = "\r\n"
+# RFC 5322's recommended line length; longer header values are folded.
+_LINE = 78
 # RFC 5322 "specials": a display name holding one of these is written as a quoted string.
 _SPECIALS = re.compile(r'[][\\()<>@,:;".]')
 _QUOTED = re.compile(r'[\\"]')
@@ -124,6 +126,8 @@ def build_message(
 def _text_header(value: str, name: str) -> str:
     # An ASCII value that looks like an encoded word is encoded too, so it reads back as written.
     if value.isascii() and "=?" not in value:
+        if len(name) + 2 + len(value) <= _LINE:
+            return value
         return Header(value, header_name=name).encode(linesep=CRLF)
     return _encoded(value, name)
 
