@@ -34,7 +34,7 @@ from gqlserver.auth import (
     unauthorized,
 )
 from gqlserver.bodysize import BodySizeLimitMiddleware
-from gqlserver.connections import ConnectionRegistry, TokenCheckedHandler
+from gqlserver.connections import ConnectionRegistry
 from gqlserver.cors import cors_middleware
 from gqlserver.exports import export_routes
 from gqlserver.extensions import schema_extensions
@@ -46,8 +46,10 @@ from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
 from gqlserver.unsubscribe import unsubscribe_routes
 from gqlserver.worker import start_inprocess_worker
+from gqlserver.wslimits import LimitedConnectionHandler
 from models.automation.secret import link_secret
 from resolvers.context import Context, L
+from resolvers.pubsub import PubSubHub
 from tasks.changed_customers import install_live_reevaluation
 from tasks.queue import create_queue
 
@@ -75,7 +77,7 @@ class ConnectionContext(Context):
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with bearer-token authentication in front of execution."""
 
-    graphql_transport_ws_handler_class = TokenCheckedHandler
+    graphql_transport_ws_handler_class = LimitedConnectionHandler
 
     def __init__(
         self, schema: BaseSchema, authenticator: Authenticator, connections: ConnectionRegistry
@@ -139,6 +141,7 @@ class GraphQLView(GraphQL[Context, None]):
             "request": request,
             "queue": state.queue,
             "redis": state.redis,
+            "pubsub": state.pubsub,
             "settings": state.settings,
         }
         if isinstance(request, WebSocket):
@@ -234,6 +237,9 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stack.push_async_callback(queue.aclose)
         # ArqRedis is a Redis client: one pool serves enqueuing, pub/sub and readiness.
         app.state.queue = app.state.redis = queue
+        # Closed before the queue: LIFO.
+        app.state.pubsub = PubSubHub(queue)
+        stack.push_async_callback(app.state.pubsub.aclose)
         app.state.rate_limiter = rate_limiter(
             queue, settings.redis_in_memory, settings.rate_limit_per_second
         )
@@ -290,6 +296,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.connections = connections
     app.state.queue = None
     app.state.redis = None
+    app.state.pubsub = None
     app.state.link_secret = None
     app.state.rate_limiter = None
     return app

@@ -59,6 +59,9 @@ class ConnectionRegistry:
     def count(self, token_id: int) -> int:
         return len(self._by_token.get(token_id, ()))
 
+    def handlers(self, token_id: int) -> frozenset[TokenCheckedHandler]:
+        return frozenset(self._by_token.get(token_id, ()))
+
     async def token_revoked(self, token_id: int) -> None:
         """Stop honouring a revoked token here: forget its verification, close its sockets."""
         self.authenticator.forget(token_id)

@@ -81,6 +81,14 @@ class Settings(BaseSettings):
     )
     # Largest HTTP request body accepted (bytes; 413 beyond), for /graphql and every route.
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, alias="SEGMENTQL_MAX_BODY_BYTES")
+    # Websocket connections one API token may hold open per server process (more are closed
+    # with 4429), and operations (subscriptions) open at once over them.
+    max_ws_connections_per_token: int = Field(
+        default=20, ge=1, alias="SEGMENTQL_MAX_WS_CONNECTIONS_PER_TOKEN"
+    )
+    max_subscriptions_per_token: int = Field(
+        default=100, ge=1, alias="SEGMENTQL_MAX_SUBSCRIPTIONS_PER_TOKEN"
+    )
 
     # Tokens: how long a verified token is trusted before it is looked up again (so a
     # revocation made elsewhere takes effect within this), which is also how often open

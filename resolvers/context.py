@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
+
+if TYPE_CHECKING:
+    from resolvers.pubsub import PubSubHub
 
 L = TypeVar("L", bound=DataLoader)
 
@@ -45,6 +48,8 @@ class Context:
     queue: ArqRedis | None = None
     # Redis client for subscribing to live events; None in unit tests without Redis.
     redis: Redis | None = None
+    # The process's one pub/sub connection (resolvers/pubsub.py); None outside the app.
+    pubsub: PubSubHub | None = None
     # None in unit tests: resolvers then use their defaults.
     settings: ResolverSettings | None = None
     # Called after a token is revoked, so this process stops honouring it at once (its

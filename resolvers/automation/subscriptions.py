@@ -37,7 +37,7 @@ class AutomationSubscription:
         wanted = await segment_filter(segment_id)
         redis = redis_of(info)
         channel = progress_channel(redis, wanted)
-        async for data in messages(redis, channel, pattern=wanted is None):
+        async for data in messages(info, channel, pattern=wanted is None):
             row = await ProgressRow.get_or_none(id=int(data["progress_id"]))
             if row is not None:
                 yield SequenceProgress.of(row)

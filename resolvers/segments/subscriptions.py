@@ -75,7 +75,7 @@ class SegmentSubscription:
         redis = redis_of(info)
         channel = membership_channel(redis, wanted)
         seen = NewEvents()
-        async for data in messages(redis, channel, pattern=wanted is None):
+        async for data in messages(info, channel, pattern=wanted is None):
             if not seen.first_time(int(data["segment_id"]), data.get("event_id")):
                 continue
             yield MembershipChange(
@@ -97,7 +97,7 @@ class SegmentSubscription:
         redis = redis_of(info)
         channel = refreshed_channel(redis, wanted)
         seen = NewEvents()
-        async for data in messages(redis, channel, pattern=wanted is None):
+        async for data in messages(info, channel, pattern=wanted is None):
             if not seen.first_time(int(data["segment_id"]), data.get("last_event_id")):
                 continue
             row = await SegmentRow.get_or_none(id=int(data["segment_id"]))

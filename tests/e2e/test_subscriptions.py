@@ -3,6 +3,7 @@ errors, and unsubscribing when the client completes or disconnects."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -157,9 +158,21 @@ async def test_completing_or_disconnecting_unsubscribes(app):  # noqa: F811
         async with subscription_client(url, token, WAIT) as client:
             await client.subscribe("a", MEMBERSHIP_CHANGED, {"id": str(segment_id)})
             await client.subscribe("b", MEMBERSHIP_CHANGED, {"id": str(segment_id)})
-            await _subscribed(redis, channel, 2)
-
-            await client.complete("a")
+            # Both share the process's one Redis subscription to the channel.
+            await _local_subscribers(app, channel, 2)
             await _subscribed(redis, channel, 1)
 
+            await client.complete("a")
+            await _local_subscribers(app, channel, 1)
+            await _subscribed(redis, channel, 1)
+
+        await _local_subscribers(app, channel, 0)
         await _subscribed(redis, channel, 0)
+
+
+async def _local_subscribers(started: Starlette, channel: str, expected: int) -> None:
+    deadline = asyncio.get_running_loop().time() + WAIT
+    hub = started.state.pubsub
+    while hub.subscriber_count(channel, pattern=False) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"{channel}: not {expected}"
+        await asyncio.sleep(0.02)
