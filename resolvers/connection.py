@@ -59,8 +59,8 @@ class Connection(Generic[NodeT]):
         return [edge.node for edge in self.edges]
 
     @strawberry.field(
-        description="Items in the whole list with the same arguments, every page together "
-        "(counted only when asked for)."
+        description="Items in the whole list with the same filters, whatever `first` and "
+        "`after` (counted only when asked for)."
     )
     async def total_count(self) -> int:
         return await self.counter()
