@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from graphql import GraphQLError
 from redis.exceptions import RedisError
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
@@ -130,19 +131,21 @@ def rate_limiter(redis: Any, in_memory: bool, per_second: int) -> RateLimiter:
     return RateLimiter(MemoryCounter() if in_memory else RedisCounter(redis), per_second)
 
 
+def rate_limited_error(per_second: int, retry_after: float) -> GraphQLError:
+    """What a token over its rate is told, with the whole seconds to wait."""
+    seconds = max(1, math.ceil(retry_after))
+    return GraphQLError(
+        f"Too many requests: at most {per_second} per second per API token. Retry in {seconds} s.",
+        extensions={"code": "RATE_LIMITED", "retryAfterSeconds": seconds},
+    )
+
+
 def too_many_requests(per_second: int, retry_after: float) -> JSONResponse:
     """The 429 a token over its rate gets, with the whole seconds to wait in Retry-After."""
-    seconds = max(1, math.ceil(retry_after))
+    error = rate_limited_error(per_second, retry_after)
+    seconds = error.extensions["retryAfterSeconds"] if error.extensions else 1
     return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": f"Too many requests: at most {per_second} per second per API "
-                    f"token. Retry in {seconds} s.",
-                    "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": seconds},
-                }
-            ]
-        },
+        {"errors": [error.formatted]},
         status_code=429,
         headers={"Retry-After": str(seconds)},
     )

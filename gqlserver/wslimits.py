@@ -2,8 +2,9 @@
 
 Counted per server process (a token's sockets on another replica count there). A
 connection over the cap is closed with 4429 right after it is acknowledged (the token
-is known only then); a subscription over the cap gets an `error` message for its id,
-and the connection stays open.
+is known only then); a subscription over the cap, or over the token's rate
+(gqlserver/ratelimit.py), gets an `error` message for its id, and the connection stays
+open.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from gqlserver.auth import bearer_token
 from gqlserver.connections import TokenCheckedHandler
+from gqlserver.ratelimit import CHARS_PER_UNIT, RateLimiter, rate_limited_error
 
 TOO_MANY_CONNECTIONS = 4429
 DEFAULT_CONNECTIONS = 20
@@ -42,21 +45,53 @@ class LimitedConnectionHandler(TokenCheckedHandler):
                 reason=f"Too many websocket connections for this API token (at most {most})",
             )
 
+    # An operation being started (its token re-checked) counts before it is registered.
+    starting = 0
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         token = self.registered_token
-        if self.connection_acknowledged and token is not None:
-            most = self._limit("max_subscriptions_per_token", DEFAULT_SUBSCRIPTIONS)
-            open_now = sum(len(h.operations) for h in self.registry.handlers(token))
-            if open_now >= most:
-                await self.send_message(_refused(message["id"], most))
-                return
-        await super().handle_subscribe(message)
+        if not self.connection_acknowledged or token is None:
+            await super().handle_subscribe(message)
+            return
+        limited = await self._over_rate(message)
+        if limited is not None:
+            await self.send_message(_refused(message["id"], limited))
+            return
+        most = self._limit("max_subscriptions_per_token", DEFAULT_SUBSCRIPTIONS)
+        handlers = self.registry.handlers(token)
+        if sum(len(h.operations) + getattr(h, "starting", 0) for h in handlers) >= most:
+            await self.send_message(_refused(message["id"], _too_many(most)))
+            return
+        self.starting += 1
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            self.starting -= 1
+
+    async def _over_rate(self, message: SubscribeMessage) -> GraphQLError | None:
+        """Operations over a socket count against the token's rate as HTTP requests do:
+        once, plus once per 2 KB of document (whether or not it was parsed before)."""
+        app = getattr(getattr(self.context, "request", None), "app", None)
+        limiter: RateLimiter | None = getattr(getattr(app, "state", None), "rate_limiter", None)
+        token = bearer_token(getattr(self.context, "authorization", None))
+        if limiter is None or token is None:
+            return None
+        key = limiter.key(token)
+        wait = await limiter.retry_after(key)
+        if wait is not None:
+            return rate_limited_error(limiter.per_second, wait)
+        query = message.get("payload", {}).get("query")
+        await limiter.charge(key, len(query) // CHARS_PER_UNIT if isinstance(query, str) else 0)
+        return None
 
 
-def _refused(operation_id: str, most: int) -> ErrorMessage:
-    error = GraphQLError(
+def _too_many(most: int) -> GraphQLError:
+    return GraphQLError(
         f"Too many subscriptions for this API token: at most {most} may be open at once; "
         "complete one first.",
         extensions={"code": "TOO_MANY_SUBSCRIPTIONS"},
     )
+
+
+def _refused(operation_id: str, error: GraphQLError) -> ErrorMessage:
     return {"id": operation_id, "type": "error", "payload": [error.formatted]}

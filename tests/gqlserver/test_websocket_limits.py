@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from websockets.exceptions import ConnectionClosed
 
 from gqlserver.app import create_app
+from gqlserver.ratelimit import RateLimiter, RedisCounter
 from models.auth.tokens import create_token
 from models.segments.orm import Segment
 from models.store.reference import Website
@@ -246,3 +247,25 @@ async def test_the_app_closes_its_pubsub_connection_on_shutdown(db, redis_url):
         assert await pubsub_connections(redis) == 0
     finally:
         await redis.aclose()
+
+
+async def test_operations_over_a_socket_count_against_the_tokens_rate(db, redis_url):
+    (segment_id,) = await segments(1)
+    variables = {"id": str(segment_id)}
+    async with serving(db, redis_url) as served:
+        token = await create_token("dashboard", ["read"])
+        counter = RedisCounter(served.app.state.redis)
+        served.app.state.rate_limiter = RateLimiter(counter, 2, clock=lambda: 3_000_000.5)
+        async with subscription_client(served.ws_url, token, WAIT) as client:
+            for op in ("a", "b", "c"):
+                await client.subscribe(op, MEMBERSHIP_CHANGED, variables)
+
+            assert await client.error("c", WAIT) == [
+                {
+                    "message": "Too many requests: at most 2 per second per API token. "
+                    "Retry in 1 s.",
+                    "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": 1},
+                }
+            ]
+            channel = membership_channel(served.app.state.redis, segment_id)
+            await local_subscribers(served.app.state.pubsub, channel, 2)
