@@ -191,13 +191,16 @@ class Checked:
 class CheckedDocuments:
     """Checked documents of one app's schema by text, least recently used evicted.
 
-    Documents over the limits are not kept: an attacker varies the text anyway, and
-    keeping their syntax trees (thousands of objects each) only makes every garbage
+    Bounded by the documents' total length: a syntax tree takes about 120 bytes per
+    character of text, so the default 500,000 characters hold at most some 60 MB, a few
+    hundred typical documents. Documents over the limits are not kept: an attacker
+    varies the text anyway, and keeping their trees only makes every garbage
     collection slower.
     """
 
-    def __init__(self, maxsize: int = 256) -> None:
-        self.maxsize = maxsize
+    def __init__(self, max_chars: int = 500_000) -> None:
+        self.max_chars = max_chars
+        self._chars = 0
         self._checked: OrderedDict[str, Checked] = OrderedDict()
 
     def get(self, text: str) -> Checked | None:
@@ -207,10 +210,13 @@ class CheckedDocuments:
         return found
 
     def put(self, text: str, checked: Checked) -> None:
+        if len(text) > self.max_chars or text in self._checked:
+            return
         self._checked[text] = checked
-        self._checked.move_to_end(text)
-        while len(self._checked) > self.maxsize:
-            self._checked.popitem(last=False)
+        self._chars += len(text)
+        while self._chars > self.max_chars:
+            evicted, _ = self._checked.popitem(last=False)
+            self._chars -= len(evicted)
 
 
 # Documents of up to this many characters are parsed and validated on the event loop: a

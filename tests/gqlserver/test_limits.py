@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import strawberry
-from graphql import ValidationRule
+from graphql import ValidationRule, parse
 from strawberry.extensions import AddValidationRules
 
 from gqlserver.extensions import schema_extensions
+from gqlserver.limits import Checked, CheckedDocuments
 from gqlserver.schema import SegmentqlSchema
 from resolvers.context import Context
 from tests.graphql_client import make_settings
@@ -178,3 +179,21 @@ async def test_the_served_api_refuses_the_attack_with_a_typed_error(make_client)
     [error] = result["errors"]
     assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
     assert await client.data("{ websites { id } }") == {"websites": []}
+
+
+def test_checked_documents_are_bounded_by_their_total_length():
+    documents = CheckedDocuments(max_chars=10)
+    checked = Checked(parse("{ a }"), [])
+    documents.put("aaaa", checked)
+    documents.put("bbbb", checked)
+    assert documents.get("aaaa") is checked  # now the most recently used
+
+    documents.put("cccc", checked)
+    documents.put("x" * 11, checked)
+
+    assert [documents.get(t) for t in ("aaaa", "bbbb", "cccc", "x" * 11)] == [
+        checked,
+        None,
+        checked,
+        None,
+    ]
