@@ -263,7 +263,7 @@ class CheckedParsing(SchemaExtension):
         _note_parsed(context.context, len(text or ""))
         if text and len(text) > THREAD_ABOVE_CHARS:
             # Parsing a 13 KB document takes graphql-core's lexer 15-25 ms. A syntax error
-            # raised here reaches the client as one from strawberry's own parse would.
+            # raised here is reported as from strawberry's ParserCache, which parsed here.
             context.graphql_document = await asyncio.to_thread(parse, text, **context.parse_options)
         # Otherwise strawberry parses it, with the same options.
         yield
