@@ -8,6 +8,7 @@ MODEL_MODULES: list[str] = [
     "models.store.customers",
     "models.store.sales",
     "models.store.activity",
+    "models.store.changed_customers",
     "models.auth.orm",
     "models.segments.orm",
     "models.coupons.orm",

@@ -17,6 +17,7 @@ import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.db import Dialect, bind, dialect, execute_count, transaction
+from models.store.changed_customers import record_changed_customers
 from models.store.changes import notify_customers_changed
 
 SUBSCRIBED = 1
@@ -113,6 +114,8 @@ async def unsubscribe_customer(customer_id: int, *, now: datetime) -> bool:
         # Also when already unsubscribed: a row scheduled by a run that read the status
         # before it changed is skipped now rather than left to delivery.
         await skip_scheduled_of_unsubscribed(tx, [customer_id], now=now)
+        if changed:
+            await record_changed_customers(tx, [customer_id], now=now)
     if changed:
         # Segments may test the subscription, as they do after an import.
         await notify_customers_changed([customer_id])

@@ -1,7 +1,8 @@
 """What a batch of store records changes beyond the store tables, in the batch's transaction:
 a subscriber no longer subscribed has its scheduled automation mail skipped, a deleted
 customer's progress rows go, an order redeeming an automation coupon counts one use of it
-(SEMANTICS §5, §6).
+(SEMANTICS §5, §6), and the customers changed are recorded for their live segments
+(`changed_customers.py`).
 
 These are called, not registered by the packages they serve: they hold whenever store data
 is written, whichever process writes it (server, worker, `segmentql import`), as a foreign
@@ -24,6 +25,7 @@ from models.automation.hooks import (
     skip_scheduled_of_unsubscribed,
 )
 from models.coupons.usage import count_coupon_uses
+from models.store.changed_customers import record_changed_customers
 from models.store.records import NewsletterSubscriberRecord, OrderRecord, StoreRecord
 
 
@@ -46,3 +48,10 @@ async def after_upsert(
 async def after_delete(conn: BaseDBAsyncClient, customer_ids: Collection[int]) -> None:
     """Follow up on customers deleted (or named for deletion and already gone)."""
     await forget_deleted_customers(conn, customer_ids)
+
+
+async def after_batch(conn: BaseDBAsyncClient, changed_customers: Collection[int]) -> None:
+    """Record the customers a batch changed, so live segments catch up with them even if
+    nobody hears the notice sent after the commit (Redis down, a worker killed)."""
+    if changed_customers:
+        await record_changed_customers(conn, changed_customers, now=datetime.now(UTC))

@@ -22,6 +22,7 @@ from tortoise.exceptions import OperationalError
 
 from models.db import dialect, transaction
 from models.errors import DomainError, ErrorCode, FieldError
+from models.store import effects
 from models.store.changes import notify_customers_changed
 from models.store.records import StoreRecord, validate_record
 from models.store.report import ImportReport, RejectionSink
@@ -157,6 +158,7 @@ class RecordLoader:
                 await write_deletes(tx, entries, outcome)
             else:
                 await write_upserts(tx, entries, outcome)
+            await effects.after_batch(tx, outcome.customers)
         return outcome
 
     async def _write_each(self, entries: list[Entry]) -> ImportReport:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest_asyncio
 
 from tests.conftest import require
-from tests.e2e.deployment import WAIT, Deployment, deployed, post
-from tests.e2e.documents import CREATE_SEGMENT
+from tests.e2e.deployment import WAIT, Deployment, create_big_spenders, deployed, order, post
+from tests.e2e.documents import CREATE_SEGMENT, UPSERT
 from tests.e2e.processes import fresh_pg_database
 from tests.redis_server import RedisServer, own_redis
 
@@ -26,8 +26,13 @@ mutation($id: ID!) {
     segment { refreshStatus matchedCustomersCount } errors { field code message }
   }
 }"""
+MEMBERS = """
+query($id: ID!) { segment(id: $id) { members { edges { node { customerId } } } } }
+"""
 # The worker's backoff grows to 30 s; an outage of a few seconds is over well within this.
 RECOVERY = 45.0
+# Reconnecting, then the sweep cron (once a minute) finding the change in the database.
+CAUGHT_UP = RECOVERY + 60.0
 
 
 @dataclass
@@ -93,3 +98,30 @@ async def test_the_worker_outlives_a_redis_outage_and_runs_jobs_once_redis_is_ba
 
     assert refreshed["segment"] == {"refreshStatus": "COMPLETED", "matchedCustomersCount": 3}
     assert worker.poll() is None
+
+
+async def _members(deployment: Deployment, segment_id: str) -> list[str]:
+    data = await post(deployment, MEMBERS, {"id": segment_id})
+    return sorted(e["node"]["customerId"] for e in data["segment"]["members"]["edges"])
+
+
+async def test_a_customer_changed_while_redis_is_down_enters_its_live_segment_afterwards(
+    outage: Outage,
+):
+    deployment = outage.deployment
+    segment_id = await create_big_spenders(deployment)
+    refreshed = await post(deployment, REFRESH_AND_WAIT, {"id": segment_id})
+    assert refreshed["refreshSegment"]["errors"] == []
+    assert await _members(deployment, segment_id) == ["1"]
+
+    outage.redis.kill()
+    # Bob's order makes him a big spender; the upsert itself must not need Redis.
+    upserted = await post(deployment, UPSERT, {"records": [order(102, 2, 300, "complete")]})
+    assert upserted["upsertStoreRecords"]["errors"] == []
+    assert await _members(deployment, segment_id) == ["1"]
+    await outage.redis.start()
+
+    async def bob_entered() -> bool:
+        return await _members(deployment, segment_id) == ["1", "2"]
+
+    await _eventually(bob_entered, "Bob to enter the live segment", CAUGHT_UP)
