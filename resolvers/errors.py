@@ -58,11 +58,14 @@ def errors_from(found: DomainError | Iterable[FieldError]) -> list[Error]:
 
 
 QUEUE_UNAVAILABLE = "The job queue is unreachable; nothing was queued. Try again shortly."
+QUEUE_LOST_WHILE_WAITING = (
+    "The job queue became unreachable while waiting; the job was queued and runs once it is back."
+)
 
 
-def queue_unavailable() -> list[Error]:
+def queue_unavailable(message: str = QUEUE_UNAVAILABLE) -> list[Error]:
     """Payload errors for a mutation that could not reach the job queue (Redis)."""
-    return [Error(field=None, code=DomainErrorCode.UNAVAILABLE, message=QUEUE_UNAVAILABLE)]
+    return [Error(field=None, code=DomainErrorCode.UNAVAILABLE, message=message)]
 
 
 _LEADING_NAME = re.compile(r"^[a-z][a-z0-9_]*")

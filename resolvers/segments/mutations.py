@@ -13,7 +13,7 @@ from models.segments import service
 from models.segments.errors import segment_not_found
 from models.segments.preview import preview_segment
 from resolvers.context import Info
-from resolvers.errors import Error, errors_from, queue_unavailable
+from resolvers.errors import QUEUE_LOST_WHILE_WAITING, Error, errors_from, queue_unavailable
 from resolvers.ids import parse_id
 from resolvers.payloads import DeletePayload, errors_field
 from resolvers.permissions import CanRead, CanWrite
@@ -178,7 +178,8 @@ class SegmentMutation:
         permission_classes=[CanWrite],
         description="Queues a refresh (joining one already queued or running for the segment); "
         "`wait: true` answers once it finished. With the job queue unreachable, errors holds "
-        "one UNAVAILABLE error and nothing is queued.",
+        "one UNAVAILABLE error: nothing is queued (or, if it went away while waiting, the "
+        "queued job runs once it is back).",
     )
     async def queue_segment_refresh(
         self,
@@ -203,16 +204,20 @@ class SegmentMutation:
             raise RuntimeError("refreshSegment needs a job queue in the request context")
         try:
             job = await enqueue_refresh(queue, segment_id)
-            if wait:
-                await wait_for(job, _wait_seconds(info))
         except (RedisError, OSError):
             return RefreshSegmentPayload(segment=None, job_id=None, errors=queue_unavailable())
+        errors: list[Error] = []
+        if wait:
+            try:
+                await wait_for(job, _wait_seconds(info))
+            except (RedisError, OSError):
+                errors = queue_unavailable(QUEUE_LOST_WHILE_WAITING)
         row = await service.get_segment(segment_id)
         if row is None:  # deleted while the refresh was queued
             return RefreshSegmentPayload(
                 segment=None, job_id=job.job_id, errors=_not_found(segment_id)
             )
-        return RefreshSegmentPayload(segment=Segment.of(row), job_id=job.job_id, errors=[])
+        return RefreshSegmentPayload(segment=Segment.of(row), job_id=job.job_id, errors=errors)
 
 
 def _wait_seconds(info: Info) -> float:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest_asyncio
 from arq.connections import ArqRedis
+from arq.constants import job_key_prefix
 
 from gqlserver.worker import run_pending_jobs
 from models.segments.orm import RefreshStatus, Segment
 from tasks.queue import create_queue
+from tasks.segments import refresh_job_id
 from tests.graphql_client import make_settings
 from tests.redis_server import RedisServer, own_redis
 from tests.resolvers.segments.conftest import FEMALE, Api
@@ -108,3 +111,32 @@ async def test_refresh_queues_again_once_redis_is_back(
     assert data["refreshSegment"]["segment"]["refreshStatus"] == "PENDING"
     assert await run_pending_jobs(own_queue) == 1
     assert (await Segment.get(id=segment.id)).refresh_status == RefreshStatus.COMPLETED
+
+
+async def test_redis_lost_while_waiting_answers_unavailable_with_the_queued_job(
+    store, redis_server: RedisServer, own_queue: ArqRedis
+):
+    segment = await _refreshed_women(own_queue)
+    job_key = job_key_prefix + refresh_job_id(segment.id)
+    waiting = asyncio.create_task(
+        Api(queue=own_queue).data(REFRESH, {"id": str(segment.id), "wait": True})
+    )
+    while not await own_queue.exists(job_key):
+        assert not waiting.done(), waiting.result()
+        await asyncio.sleep(0.01)
+
+    redis_server.kill()
+    data = await asyncio.wait_for(waiting, 30)
+
+    assert data["refreshSegment"] == {
+        "jobId": refresh_job_id(segment.id),
+        "segment": {"id": str(segment.id), "refreshStatus": "PENDING", "matchedCustomersCount": 4},
+        "errors": [
+            {
+                "field": None,
+                "code": "UNAVAILABLE",
+                "message": "The job queue became unreachable while waiting; the job was queued "
+                "and runs once it is back.",
+            }
+        ],
+    }
