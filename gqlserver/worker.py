@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -254,7 +255,8 @@ class WorkerProcess:
     async def _run_one(self) -> None:
         worker = create_worker(
             worker_options(self.settings),  # type: ignore[arg-type]
-            redis_settings=RedisSettings.from_dsn(self.settings.redis_url),
+            # No retries of arq's own: the backoff above is the one schedule of attempts.
+            redis_settings=replace(RedisSettings.from_dsn(self.settings.redis_url), conn_retries=0),
             handle_signals=False,
         )
         self._current = worker
