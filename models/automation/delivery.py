@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -102,7 +102,7 @@ async def send_due(
     if not settings.enabled:
         return DeliveryReport()
     claimed = await _claim(mailer, now, limit or settings.batch_size)
-    return await _send_claimed(mailer, settings, claimed, now)
+    return await _send_claimed(mailer, settings, claimed, _gate(mailer), now)
 
 
 async def send_while_due(
@@ -111,34 +111,52 @@ async def send_while_due(
     seconds: float,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> AsyncIterator[DeliveryReport]:
-    """Deliver batch after batch while rows are due (starting new batches for `seconds`),
-    yielding each batch's report.
+    """Deliver batch after batch while rows are due (claiming new batches for `seconds`),
+    yielding each batch's report as it finishes.
 
-    The next batch is claimed and read while the current one is on the wire, so the
-    connections do not idle between batches. Its claim skips customers with a row still
-    being sent (`claim_due`), so a customer's rows never overtake each other and the rate
-    limit sees every earlier send. A claim that found nothing while a batch was in flight
-    may only have skipped that batch's customers, so it is tried once more afterwards.
+    Two batches are in hand at a time: the next is claimed and read while the current one
+    is on the wire, and its customers queue for the connections behind the current
+    batch's, so the connections neither idle between batches nor wait for a batch's
+    last customers. A claim skips customers with a row still being sent (`claim_due`),
+    so a customer's rows never overtake each other and the rate limit sees every earlier
+    send. A claim that found nothing while a batch was in flight may only have skipped
+    that batch's customers, so it is tried again once that batch is done.
     """
     settings = await automation_settings()
     if not settings.enabled:
         return
     deadline = time.monotonic() + seconds
-    claimed = await _claim(mailer, now, settings.batch_size)
-    while claimed.rows:
-        upcoming = asyncio.create_task(_claim(mailer, now, settings.batch_size))
-        try:
-            report = await _send_claimed(mailer, settings, claimed, now)
-        except BaseException:
-            # Rows it claimed meanwhile go back when their lease expires, like a dead worker's.
-            upcoming.cancel()
-            raise
-        claimed = await upcoming
-        yield report
-        if time.monotonic() >= deadline:
-            return
-        if not claimed.rows:
+    gate = _gate(mailer)
+    in_flight: deque[asyncio.Task[DeliveryReport]] = deque()
+    try:
+        while True:
             claimed = await _claim(mailer, now, settings.batch_size)
+            if not claimed.rows:
+                if claimed.swept:
+                    yield DeliveryReport(swept=claimed.swept)
+                if not in_flight:
+                    return
+                yield await in_flight.popleft()
+            else:
+                in_flight.append(
+                    asyncio.create_task(_send_claimed(mailer, settings, claimed, gate, now))
+                )
+                if len(in_flight) == 2:
+                    yield await in_flight.popleft()
+            if time.monotonic() >= deadline:
+                break
+        while in_flight:
+            yield await in_flight.popleft()
+    finally:
+        # Rows of a batch given up on go back when their lease expires, like a dead worker's.
+        for task in in_flight:
+            task.cancel()
+
+
+def _gate(mailer: Mailer) -> asyncio.Semaphore:
+    # Twice as many customers in hand as connections: while one message is on the wire,
+    # the next is rendered, so a connection does not wait for the renderer between sends.
+    return asyncio.Semaphore(2 * mailer.concurrency)
 
 
 @dataclass
@@ -170,7 +188,11 @@ async def _claim(mailer: Mailer, now: Callable[[], datetime], limit: int) -> _Cl
 
 
 async def _send_claimed(
-    mailer: Mailer, settings: AutomationSettings, claimed: _Claimed, now: Callable[[], datetime]
+    mailer: Mailer,
+    settings: AutomationSettings,
+    claimed: _Claimed,
+    gate: asyncio.Semaphore,
+    now: Callable[[], datetime],
 ) -> DeliveryReport:
     report = DeliveryReport(swept=claimed.swept)
     batch = claimed.batch
@@ -181,9 +203,6 @@ async def _send_claimed(
     by_customer: dict[int, list[SequenceProgress]] = defaultdict(list)
     for row in claimed.rows:
         by_customer[row.customer_id].append(row)
-    # Twice as many customers in hand as connections: while one message is on the wire,
-    # the next is rendered, so a connection does not wait for the renderer between sends.
-    gate = asyncio.Semaphore(2 * mailer.concurrency)
 
     async def one_customer(customer_rows: Sequence[SequenceProgress]) -> None:
         async with gate:

@@ -192,12 +192,7 @@ def render_plain(html_template: str, variables: Mapping[str, str]) -> str:
     stray space behind).
     """
     rendered = render(_plain_template(html_template), variables, html=False)
-    return _SPACE_AROUND_BREAK.sub("\n", _SPACES.sub(" ", rendered)).strip()
-
-
-# Runs of whitespace within a line, and a space left beside a line break.
-_SPACES = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_BREAK = re.compile(r" ?\n ?")
+    return "\n".join(" ".join(line.split()) for line in rendered.split("\n")).strip()
 
 
 @lru_cache(maxsize=256)
