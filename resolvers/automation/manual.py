@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import strawberry
 from arq.jobs import Job
+from redis.exceptions import RedisError
 
 from models.automation.orm import TriggerEvent
 from models.automation.reports import generate_report
@@ -26,7 +27,7 @@ from resolvers.automation.types import (
     TriggerEventType,
 )
 from resolvers.context import Info
-from resolvers.errors import Error
+from resolvers.errors import QUEUE_LOST_WHILE_WAITING, Error, queue_unavailable
 from resolvers.ids import parse_id
 from resolvers.permissions import CanWrite, IsAdmin
 from tasks.automation import SEND_DUE_JOB, publish_progress, wake_delivery
@@ -49,7 +50,9 @@ class StartSequencePayload:
 
 @strawberry.type(description="The queued delivery job and, after waiting, what it did.")
 class ProcessEmailsPayload:
-    job_id: str | None = strawberry.field(description="The arq job's id; null on errors.")
+    job_id: str | None = strawberry.field(
+        description="The arq job's id; null when nothing was queued."
+    )
     sent: int | None = strawberry.field(
         description="Rows sent by this call's job; null with `wait: false`, when the wait ran "
         "out, or when the job failed."
@@ -62,7 +65,11 @@ class ProcessEmailsPayload:
     retried: int | None = strawberry.field(
         description="Rows this call's job will retry after a transient error."
     )
-    errors: list[Error] = strawberry.field(description="Empty when the job was queued.")
+    errors: list[Error] = strawberry.field(
+        description="Empty when the job was queued (and, with `wait`, waited for); UNAVAILABLE "
+        "when the job queue is unreachable: nothing queued, or with a job id, queued but the "
+        "wait was cut short."
+    )
 
 
 @strawberry.type(description="The settings as stored, or why they were not.")
@@ -85,6 +92,8 @@ async def _job_result(job: Job, seconds: float) -> dict[str, Any] | None:
         result = await job.result(timeout=seconds, poll_delay=POLL_SECONDS)
     except TimeoutError:
         return None
+    except (RedisError, OSError):
+        raise
     except Exception as exc:  # the job's own failure, or its result no longer kept
         log.info("delivery job %s failed: %s", job.job_id, exc)
         return None
@@ -93,6 +102,18 @@ async def _job_result(job: Job, seconds: float) -> dict[str, Any] | None:
 
 async def _stored_settings(input: AutomationSettingsInput) -> SettingsData:
     return await update_automation_settings(input.applied_to(await automation_settings()))
+
+
+def _process_unavailable(job_id: str | None, errors: list[Error]) -> ProcessEmailsPayload:
+    return ProcessEmailsPayload(
+        job_id=job_id,
+        sent=None,
+        failed=None,
+        skipped=None,
+        deferred=None,
+        retried=None,
+        errors=errors,
+    )
 
 
 def _wait_seconds(info: Info) -> float:
@@ -129,7 +150,12 @@ class AutomationMutation:
         if rows and queue is not None:
             changed = [(row.id, row.segment_id) for row in rows]  # type: ignore[attr-defined]
             await publish_progress(queue, changed)
-            await wake_delivery(queue)
+            try:
+                await wake_delivery(queue)
+            except (RedisError, OSError):
+                # The rows are stored; the next delivery run (the `*/5` cron at the latest,
+                # once the queue is back) sends them.
+                log.warning("could not wake delivery for %d new rows", len(rows), exc_info=True)
         return StartSequencePayload(scheduled=[SequenceProgress.of(r) for r in rows], errors=[])
 
     @strawberry.mutation(
@@ -163,9 +189,17 @@ class AutomationMutation:
         queue = info.context.queue
         if queue is None:
             raise RuntimeError("processScheduledEmails needs a job queue in the request context")
-        job = await queue.enqueue_job(SEND_DUE_JOB, limit, _job_id=f"process-emails:{uuid4().hex}")
+        try:
+            job = await queue.enqueue_job(
+                SEND_DUE_JOB, limit, _job_id=f"process-emails:{uuid4().hex}"
+            )
+        except (RedisError, OSError):
+            return _process_unavailable(None, queue_unavailable())
         assert job is not None  # a new job id is never taken
-        counts = await _job_result(job, _wait_seconds(info)) if wait else None
+        try:
+            counts = await _job_result(job, _wait_seconds(info)) if wait else None
+        except (RedisError, OSError):
+            return _process_unavailable(job.job_id, queue_unavailable(QUEUE_LOST_WHILE_WAITING))
         return ProcessEmailsPayload(
             job_id=job.job_id,
             sent=None if counts is None else counts.get("sent"),
