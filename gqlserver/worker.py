@@ -27,6 +27,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.context import TortoiseContext, get_current_context
 from tortoise.exceptions import OperationalError
 
+from gqlserver.clierrors import (
+    CommandError,
+    DatabaseFileUnavailable,
+    DatabaseUnreachable,
+    InvalidSettings,
+)
 from gqlserver.db import APP_LABEL, tortoise_config
 from gqlserver.migrate import migration_names, url_dialect
 from gqlserver.settings import Settings, get_settings
@@ -38,21 +44,8 @@ from tasks.broadcast import Broadcaster
 from tasks.codec import deserialize, serialize
 from tasks.consumers import ConsumerRunner
 from tasks.registry import FUNCTIONS, cron_jobs
-from tasks.schedules import cron_schedule
 
 logger = logging.getLogger("segmentql.worker")
-
-CRON_SETTINGS = (
-    "refresh_cron",
-    "process_emails_cron",
-    "cleanup_progress_cron",
-    "cleanup_coupons_cron",
-    "automation_report_cron",
-)
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The worker cannot run jobs without its database."""
 
 
 async def _open_database(ctx: dict[str, Any], settings: Settings) -> None:
@@ -66,14 +59,19 @@ async def _open_database(ctx: dict[str, Any], settings: Settings) -> None:
     try:
         await context.db().execute_query("SELECT 1")
     except Exception as exc:
-        raise DatabaseUnavailable(f"DATABASE_URL is not reachable: {exc}") from exc
+        unavailable = (
+            DatabaseFileUnavailable
+            if url_dialect(database_url) == "sqlite"
+            else DatabaseUnreachable
+        )
+        raise unavailable(f"DATABASE_URL is not reachable: {exc}") from exc
     try:
         applied = set(await Aerich.filter(app=APP_LABEL).values_list("version", flat=True))
     except OperationalError:
         applied = set()
     missing = [name for name in migration_names(url_dialect(database_url)) if name not in applied]
     if missing:
-        raise DatabaseUnavailable(
+        raise CommandError(
             f"the database lacks {len(missing)} migration(s) ({', '.join(missing)}): "
             "run `segmentql migrate` first"
         )
@@ -243,6 +241,8 @@ class WorkerProcess:
             try:
                 await self._run_one()
                 return  # stopped by a signal
+            except CommandError:
+                raise  # the database is unreachable or unmigrated: no Redis backoff helps
             except REDIS_UNREACHABLE as exc:
                 failures = 1 if loop.time() - started > HEALTHY_RUN_SECONDS else failures + 1
                 delay = RECONNECT_BACKOFF.compute(failures - 1)
@@ -290,18 +290,11 @@ def run_worker() -> None:
     """Run the worker until SIGINT/SIGTERM (`segmentql worker`)."""
     settings = get_settings()
     if settings.redis_in_memory:
-        raise SystemExit(
+        raise InvalidSettings(
             "REDIS_URL=memory:// keeps the queue inside `segmentql serve`, which runs the worker "
             "itself; set REDIS_URL=redis://... to run a separate worker"
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for name in CRON_SETTINGS:
-        try:
-            cron_schedule(getattr(settings, name))
-        except ValueError as exc:
-            alias = Settings.model_fields[name].alias
-            raise SystemExit(f"segmentql worker: {alias}: {exc}") from exc
-    try:
-        asyncio.run(WorkerProcess(settings).run())
-    except DatabaseUnavailable as exc:
-        raise SystemExit(f"segmentql worker: {exc}") from exc
+    # Settings (cron schedules included) were checked as they loaded; the database and
+    # Redis are checked by the worker as it starts.
+    asyncio.run(WorkerProcess(settings).run())

@@ -167,8 +167,11 @@ def run_worker_command(env: dict[str, str], tmp_path: Path) -> subprocess.Comple
 def test_worker_command_refuses_the_memory_queue(tmp_path):
     done = run_worker_command({"REDIS_URL": "memory://"}, tmp_path)
 
-    assert done.returncode == 1
-    assert "segmentql serve" in done.stderr
+    assert done.returncode == 3
+    assert done.stderr == (
+        "segmentql: REDIS_URL=memory:// keeps the queue inside `segmentql serve`, which runs "
+        "the worker itself; set REDIS_URL=redis://... to run a separate worker\n"
+    )
 
 
 async def test_worker_command_fails_clearly_on_an_unmigrated_database(redis_url, tmp_path):
@@ -178,7 +181,9 @@ async def test_worker_command_fails_clearly_on_an_unmigrated_database(redis_url,
     done = await asyncio.to_thread(run_worker_command, env, tmp_path)
 
     assert done.returncode == 1
-    assert "run `segmentql migrate` first" in done.stderr
+    last = done.stderr.splitlines()[-1]
+    assert last.startswith("segmentql: the database lacks ")
+    assert last.endswith("run `segmentql migrate` first")
 
 
 async def test_worker_command_fails_clearly_on_an_unreachable_database(redis_url, tmp_path):
@@ -186,8 +191,8 @@ async def test_worker_command_fails_clearly_on_an_unreachable_database(redis_url
 
     done = await asyncio.to_thread(run_worker_command, env, tmp_path)
 
-    assert done.returncode == 1
-    assert "DATABASE_URL is not reachable" in done.stderr
+    assert done.returncode == 5
+    assert done.stderr.splitlines()[-1].startswith("segmentql: DATABASE_URL is not reachable: ")
 
 
 def test_worker_command_names_an_invalid_cron_schedule(redis_url, tmp_path):
