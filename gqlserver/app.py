@@ -44,6 +44,7 @@ from gqlserver.metrics import HttpMetricsMiddleware, Metrics
 from gqlserver.ratelimit import RateLimitMiddleware, rate_limiter
 from gqlserver.schema import build_schema
 from gqlserver.settings import Settings, get_settings
+from gqlserver.tracking import tracking_routes
 from gqlserver.unsubscribe import unsubscribe_routes
 from gqlserver.worker import start_inprocess_worker
 from gqlserver.wslimits import LimitedConnectionHandler
@@ -277,6 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/metrics", metrics.endpoint, methods=["GET"]),
         *export_routes(),
         *unsubscribe_routes(),
+        *tracking_routes(),
         static_mount(),
     ]
     app = Starlette(

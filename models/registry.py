@@ -13,4 +13,5 @@ MODEL_MODULES: list[str] = [
     "models.segments.orm",
     "models.coupons.orm",
     "models.automation.orm",
+    "models.automation.tracking",
 ]

@@ -31,9 +31,11 @@ from models.coupons.generation import CouponRequest, coupons_for_progress
 from models.coupons.orm import Coupon
 from models.coupons.rules import problem_of
 from models.db import as_datetime, connection, dialect, transaction
+from models.mail.instrument import instrument
 from models.mail.links import unsubscribe_url
 from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
 from models.mail.render import RenderError, render, render_plain
+from models.mail.tracking import click_url, pixel_url
 from models.mail.transport import PermanentDeliveryError, TransientDeliveryError, Transport
 from models.mail.variables import CouponDetails, template_variables
 from models.store.reference import SalesRule
@@ -242,7 +244,7 @@ async def _deliver(
             await _defer(row, deferred_to, now)
             report.deferred += 1
             return
-        prepared = _prepare(mailer, batch, coupons, row)
+        prepared = _prepare(mailer, settings, batch, coupons, row)
         # A row swept and claimed again meanwhile is the new owner's.
         if not await lease.covers(row, now):
             return
@@ -393,7 +395,11 @@ async def _coupons(
 
 
 def _prepare(
-    mailer: Mailer, batch: Batch, coupons: dict[int, Coupon | str], row: SequenceProgress
+    mailer: Mailer,
+    settings: AutomationSettings,
+    batch: Batch,
+    coupons: dict[int, Coupon | str],
+    row: SequenceProgress,
 ) -> _Prepared:
     """The message, from what the batch read; raises _Outcome when it must not be sent."""
     customer = batch.customers.get(row.customer_id)
@@ -429,6 +435,7 @@ def _prepare(
         text = render_plain(template.text, variables)
     except RenderError as error:
         raise _Outcome(ProgressStatus.FAILED, f"Template {template.id}: {error}") from error
+    html = _tracked(mailer, settings, row.id, html, link)
     message = build_message(
         sender=Mailbox(template.sender_email or mailer.mail_from, template.sender_name or ""),
         recipient=Mailbox(customer.email),
@@ -439,6 +446,25 @@ def _prepare(
         unsubscribe_url=link,
     )
     return _Prepared(message, template.id)
+
+
+def _tracked(
+    mailer: Mailer, settings: AutomationSettings, progress_id: int, html: str, unsubscribe: str
+) -> str:
+    """The HTML body with the open pixel and click redirects the privacy switches allow; the
+    unsubscribe link stays direct (a redirect in front of it would count an unsubscribe
+    as a click). The plain-text part is not touched."""
+    if not (settings.open_tracking or settings.click_tracking):
+        return html
+    public, secret = mailer.public_url, mailer.secret
+    return instrument(
+        html,
+        pixel_src=pixel_url(public, secret, progress_id) if settings.open_tracking else None,
+        redirect=(lambda url: click_url(public, secret, progress_id, url))
+        if settings.click_tracking
+        else None,
+        untracked=(unsubscribe, f"{public.rstrip('/')}/unsubscribe/"),
+    )
 
 
 def _details(coupon: Coupon, rule: SalesRule) -> CouponDetails:

@@ -83,6 +83,13 @@ class SequenceProgress(Model):
     message_id = fields.CharField(max_length=255, null=True)
     queue_id = fields.BigIntField(null=True)
     deferrals = fields.IntField(default=0)
+    # Engagement (models.automation.tracking): the first open of any kind, the first open
+    # not recognised as a privacy proxy's or a scanner's prefetch, and the first click.
+    opened_at = fields.DatetimeField(null=True)
+    human_opened_at = fields.DatetimeField(null=True)
+    open_count = fields.IntField(default=0)
+    clicked_at = fields.DatetimeField(null=True)
+    click_count = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -137,6 +144,8 @@ class AutomationSettingsRow(Model):
     coupon_cleanup_days = fields.IntField(default=30)
     rate_limit_per_day = fields.IntField(default=5)
     batch_size = fields.IntField(default=100)
+    open_tracking = fields.BooleanField(default=True)
+    click_tracking = fields.BooleanField(default=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -32,6 +32,9 @@ class AutomationSettings:
     coupon_cleanup_days: int = 30
     rate_limit_per_day: int = 5
     batch_size: int = 100
+    # The privacy switches: off, new messages carry no open pixel / no click redirects.
+    open_tracking: bool = True
+    click_tracking: bool = True
 
 
 def _of(row: AutomationSettingsRow) -> AutomationSettings:
