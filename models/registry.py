@@ -14,4 +14,5 @@ MODEL_MODULES: list[str] = [
     "models.coupons.orm",
     "models.automation.orm",
     "models.automation.tracking",
+    "models.automation.conversions",
 ]

@@ -46,6 +46,8 @@ def _step(number: int, template: int, delay_minutes: int, **coupon: Any) -> Sequ
         step_number=number,
         trigger_event=TriggerEvent.ENTER,
         delay_minutes=delay_minutes,
+        # A campaign is over once the customer orders: the cart mails stop at checkout.
+        stop_on_conversion=True,
         **coupon,
     )
 

@@ -14,6 +14,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.store.fields import MoneyField
+
 
 class TriggerEvent(StrEnum):
     ENTER = "enter"
@@ -49,6 +51,9 @@ class EmailSequence(Model):
     coupon_sales_rule_id = fields.IntField(null=True)
     coupon_prefix = fields.CharField(max_length=10, null=True)
     coupon_expires_days = fields.IntField(default=30)
+    # A conversion of the customer skips their scheduled rows of this step. Set at creation
+    # when not given: on for enter sequences, off for exit ones (models.automation.sequences).
+    stop_on_conversion = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -90,6 +95,11 @@ class SequenceProgress(Model):
     open_count = fields.IntField(default=0)
     clicked_at = fields.DatetimeField(null=True)
     click_count = fields.IntField(default=0)
+    # Attribution (models.automation.attribution): the first order attributed to the row,
+    # and the grand total of every order attributed to it (SequenceConversion rows).
+    converted_at = fields.DatetimeField(null=True)
+    order_id = fields.IntField(null=True)
+    revenue = MoneyField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -101,6 +111,8 @@ class SequenceProgress(Model):
             ("customer_id", "segment_id"),
             ("segment_id", "status"),
             ("sequence_id", "status"),
+            # Attribution finds the row of a coupon an imported order used.
+            ("coupon_code",),
         )
 
 
@@ -146,6 +158,9 @@ class AutomationSettingsRow(Model):
     batch_size = fields.IntField(default=100)
     open_tracking = fields.BooleanField(default=True)
     click_tracking = fields.BooleanField(default=True)
+    open_tracking = fields.BooleanField(default=True)
+    click_tracking = fields.BooleanField(default=True)
+    attribution_window_days = fields.IntField(default=7)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -164,6 +179,10 @@ class AutomationReport(Model):
     skipped = fields.IntField()
     scheduled = fields.IntField()
     total_active = fields.IntField()
+    # Of the rows sent in the period: opened, opened by a reader, clicked by the report.
+    opened = fields.IntField(default=0)
+    human_opened = fields.IntField(default=0)
+    clicked = fields.IntField(default=0)
 
     class Meta:
         table = "automation_report"

@@ -23,7 +23,8 @@ async def generate_report(now: datetime) -> AutomationReport:
 
     sent: rows sent in the period; failed, skipped: rows that became so in the period;
     scheduled: rows waiting now; total_active: active segments with automation on and at
-    least one active step.
+    least one active step. opened, human_opened, clicked: rows sent in the period that were
+    opened (machine opens too), opened by a reader, clicked, by `now` (the rates' cohort).
     """
     # SQLite compares the stored UTC text: the bounds must be written in UTC too.
     end = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
@@ -39,6 +40,9 @@ async def generate_report(now: datetime) -> AutomationReport:
         skipped=numbers["skipped"],
         scheduled=numbers["scheduled"],
         total_active=numbers["total_active"],
+        opened=numbers["opened"],
+        human_opened=numbers["human_opened"],
+        clicked=numbers["clicked"],
     )
 
 

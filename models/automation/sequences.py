@@ -54,6 +54,8 @@ class SequenceData:
     coupon_sales_rule_id: int | None = None
     coupon_prefix: str | None = None
     coupon_expires_days: int = 30
+    # None: on for an enter step, off for an exit step when created; kept when updated.
+    stop_on_conversion: bool | None = None
 
 
 def sequence_not_found(sequence_id: int) -> DomainError:
@@ -147,6 +149,11 @@ async def _validate(
         "coupon_sales_rule_id": data.coupon_sales_rule_id,
         "coupon_prefix": prefix,
         "coupon_expires_days": data.coupon_expires_days,
+        "stop_on_conversion": (
+            trigger == TriggerEvent.ENTER
+            if data.stop_on_conversion is None
+            else bool(data.stop_on_conversion)
+        ),
     }
 
 
@@ -219,7 +226,8 @@ async def create_sequence(data: SequenceData) -> EmailSequence:
 
 
 async def update_sequence(sequence_id: int, data: SequenceData) -> EmailSequence:
-    """Replace a step's settings, its segment and trigger included.
+    """Replace a step's settings, its segment and trigger included (`stop_on_conversion`
+    keeps its value when not given).
 
     Deactivating it skips its scheduled rows ("step deactivated"); moving it to another
     segment or trigger skips them too (they were started by the old one's event); a new step
@@ -228,6 +236,8 @@ async def update_sequence(sequence_id: int, data: SequenceData) -> EmailSequence
     async with transaction() as tx:
         step, segments = await _locked_step(tx, sequence_id, also=data.segment_id)
         values = await _validate(tx, data, data.segment_id in segments, step.id)
+        if data.stop_on_conversion is None:
+            values["stop_on_conversion"] = step.stop_on_conversion
         was_active = step.is_active
         old_place = (step.segment_id, step.trigger_event)  # type: ignore[attr-defined]
         old_number = step.step_number

@@ -22,6 +22,7 @@ LIMITS = {
     "coupon_cleanup_days": (1, 3650),
     "rate_limit_per_day": (1, 1000),
     "batch_size": (1, 10_000),
+    "attribution_window_days": (1, 365),
 }
 
 
@@ -35,6 +36,8 @@ class AutomationSettings:
     # The privacy switches: off, new messages carry no open pixel / no click redirects.
     open_tracking: bool = True
     click_tracking: bool = True
+    # Days after a click in which the customer's order is attributed to the clicked step.
+    attribution_window_days: int = 7
 
 
 def _of(row: AutomationSettingsRow) -> AutomationSettings:

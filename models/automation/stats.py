@@ -34,6 +34,10 @@ class StatusCounts:
     failed: int = 0
     skipped: int = 0
     unique_customers: int = 0
+    # Rows opened at least once (machine opens included), opened by a reader, clicked.
+    opened: int = 0
+    human_opened: int = 0
+    clicked: int = 0
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,14 @@ class StepStats:
     counts: StatusCounts
 
 
-def _counts(by_status: Mapping[str, int], unique_customers: int) -> StatusCounts:
+def _counts(
+    by_status: Mapping[str, int], unique_customers: int, engaged: Mapping[str, int] | None = None
+) -> StatusCounts:
     return StatusCounts(
         total=sum(by_status.values()),
         unique_customers=unique_customers,
         **{status: by_status.get(status, 0) for status in sql.STATUSES},
+        **{name: (engaged or {}).get(name, 0) for name in sql.ENGAGEMENT},
     )
 
 
@@ -70,12 +77,17 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
 
     by_step: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     segment: dict[str, int] = defaultdict(int)
+    engaged_by_step: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    engaged: dict[str, int] = defaultdict(int)
     # (newest row id, trigger, step number) of each step's most recently written rows.
     last_place: dict[int, tuple[int, str, int]] = {}
     for row in rows:
         sequence_id, n = int(row["sequence_id"]), int(row["n"])
         by_step[sequence_id][row["status"]] += n
         segment[row["status"]] += n
+        for name in sql.ENGAGEMENT:
+            engaged_by_step[sequence_id][name] += int(row[name] or 0)
+            engaged[name] += int(row[name] or 0)
         place = (int(row["newest"]), row["trigger_type"], int(row["step_number"]))
         last_place[sequence_id] = max(place, last_place.get(sequence_id, place))
 
@@ -84,7 +96,7 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
             step.id,
             TriggerEvent(step.trigger_event),
             step.step_number,
-            _counts(by_step.get(step.id, {}), unique.get(step.id, 0)),
+            _counts(by_step.get(step.id, {}), unique.get(step.id, 0), engaged_by_step.get(step.id)),
         )
         for step in steps
     ]
@@ -94,12 +106,12 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
             sequence_id,
             TriggerEvent(trigger),
             step_number,
-            _counts(by_step[sequence_id], unique.get(sequence_id, 0)),
+            _counts(by_step[sequence_id], unique.get(sequence_id, 0), engaged_by_step[sequence_id]),
         )
         for sequence_id, (_, trigger, step_number) in last_place.items()
         if sequence_id not in current
     ]
-    return _counts(segment, unique.get(None, 0)), sorted(listed, key=_order)
+    return _counts(segment, unique.get(None, 0), engaged), sorted(listed, key=_order)
 
 
 async def step_stats_for(sequence_ids: Sequence[int]) -> dict[int, StatusCounts]:
@@ -117,7 +129,8 @@ def _step_counts(row: Mapping[str, Any] | None) -> StatusCounts:
     if row is None:
         return StatusCounts()
     by_status = {status: int(row[status] or 0) for status in sql.STATUSES}
-    return _counts(by_status, int(row["unique_customers"]))
+    engaged = {name: int(row[name] or 0) for name in sql.ENGAGEMENT}
+    return _counts(by_status, int(row["unique_customers"]), engaged)
 
 
 async def sent_per_day(segment_id: int, *, days: int, now: datetime) -> list[tuple[date, int]]:

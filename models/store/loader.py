@@ -142,8 +142,10 @@ class RecordLoader:
                 log.info("batch failed (%s), writing its %d records one by one", exc, len(batch))
                 outcome.merge(written := await self._write_each(batch.entries))
             outcome.customers = written.customers
+            outcome.progress = written.progress
         self.report.merge(outcome)
         await notify_customers_changed(outcome.customers)
+        await effects.after_commit(outcome.progress)
 
     async def _write(self, entries: list[Entry]) -> ImportReport:
         outcome = ImportReport()
@@ -173,4 +175,5 @@ class RecordLoader:
                 )
                 continue
             outcome.customers |= single.customers
+            outcome.progress |= single.progress
         return outcome

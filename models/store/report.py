@@ -60,6 +60,9 @@ class ImportReport:
     rejected_total: int = 0
     # Customers whose data changed; filled per batch, consumed by notification.
     customers: set[int] = field(default_factory=set)
+    # Automation progress rows (id, segment id) the batch changed, e.g. by attributing an
+    # order; filled per batch like `customers`, consumed by notification.
+    progress: set[tuple[int, int]] = field(default_factory=set)
     keep_rejected: int | None = None
     on_rejected: RejectionSink | None = None
 

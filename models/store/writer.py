@@ -100,7 +100,7 @@ async def _write_target(
         }
         owners.discard(None)
     report.customers |= owners
-    await effects.after_upsert(conn, target.record_type, list(records.values()))
+    report.progress |= await effects.after_upsert(conn, target.record_type, list(records.values()))
 
 
 async def _with_parents(

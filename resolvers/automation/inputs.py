@@ -69,6 +69,12 @@ class EmailSequenceInput:
     coupon_expires_days: int = strawberry.field(
         default=30, description="0 or more days a coupon stays valid; 0 never expires."
     )
+    stop_on_conversion: bool | None = strawberry.field(
+        default=None,
+        description="Once the customer converts (an order attributed to any step of this "
+        "segment's sequence), their scheduled mails of this step are skipped. Omitted or null: "
+        "on for an enter step and off for an exit step when created, unchanged when updated.",
+    )
 
     def to_data(self) -> SequenceData:
         """The domain's data; ids that cannot name anything are refused on their fields."""
@@ -128,6 +134,20 @@ class AutomationSettingsInput:
     )
     batch_size: int | None = strawberry.field(
         default=None, description=f"{_range('batch_size')} due rows claimed per delivery batch."
+    )
+    open_tracking: bool | None = strawberry.field(
+        default=None,
+        description="Privacy switch: false sends new messages without the open pixel.",
+    )
+    click_tracking: bool | None = strawberry.field(
+        default=None,
+        description="Privacy switch: false sends new messages with their links as written, "
+        "not through the click redirect.",
+    )
+    attribution_window_days: int | None = strawberry.field(
+        default=None,
+        description=f"{_range('attribution_window_days')} days after a click in a sequence "
+        "mail within which the customer's imported orders are attributed to that step.",
     )
 
     def applied_to(self, current: AutomationSettings) -> AutomationSettings:

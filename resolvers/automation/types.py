@@ -58,6 +58,19 @@ ProgressStatusType = described_enum(
 )
 
 DEFAULT_SENT_DAYS = 30
+OPENED = (
+    "Rows opened at least once, machine opens (privacy proxies, scanners) included; "
+    "counted while open tracking is on."
+)
+HUMAN_OPENED = "Rows opened at least once by a reader: machine opens left out."
+CLICKED = "Rows with at least one tracked link clicked."
+OPEN_RATE = "opened / sent, 0 to 1; null when nothing was sent."
+HUMAN_OPEN_RATE = "humanOpened / sent, 0 to 1 (machine opens left out); null when nothing was sent."
+CLICK_RATE = "clicked / sent, 0 to 1; null when nothing was sent."
+
+
+def _rate(count: int, sent: int) -> float | None:
+    return None if sent == 0 else count / sent
 
 
 def _id(value: int) -> strawberry.ID:
@@ -127,6 +140,21 @@ class StepStats:
     failed: int = strawberry.field(description="Rows that failed.")
     skipped: int = strawberry.field(description="Rows skipped (unsubscribed, exited, ...).")
     unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
+    opened: int = strawberry.field(description=OPENED)
+    human_opened: int = strawberry.field(description=HUMAN_OPENED)
+    clicked: int = strawberry.field(description=CLICKED)
+
+    @strawberry.field(description=OPEN_RATE)
+    def open_rate(self) -> float | None:
+        return _rate(self.opened, self.sent)
+
+    @strawberry.field(description=HUMAN_OPEN_RATE)
+    def human_open_rate(self) -> float | None:
+        return _rate(self.human_opened, self.sent)
+
+    @strawberry.field(description=CLICK_RATE)
+    def click_rate(self) -> float | None:
+        return _rate(self.clicked, self.sent)
 
     @classmethod
     def of(
@@ -173,6 +201,10 @@ class EmailSequence:
     )
     coupon_expires_days: int = strawberry.field(
         description="Days a generated coupon stays valid; 0 never expires."
+    )
+    stop_on_conversion: bool = strawberry.field(
+        description="Whether a conversion of the customer (an order attributed to any step of "
+        "this segment's sequence) skips their scheduled mails of this step."
     )
     created_at: datetime = strawberry.field(description="When the step was created.")
     updated_at: datetime = strawberry.field(description="When the step was last changed.")
@@ -228,6 +260,20 @@ class SequenceProgress:
     message_id: str | None = strawberry.field(
         description="The Message-ID header, the same on every attempt."
     )
+    opened_at: datetime | None = strawberry.field(
+        description="First open of the message (the tracking pixel fetched), machine opens "
+        "included; null if never (or open tracking was off)."
+    )
+    human_opened_at: datetime | None = strawberry.field(
+        description="First open not recognised as a machine open (privacy proxy, scanner)."
+    )
+    open_count: int = strawberry.field(
+        description="Times the pixel was fetched, machine opens too."
+    )
+    clicked_at: datetime | None = strawberry.field(
+        description="First click of a tracked link in the message; null if never."
+    )
+    click_count: int = strawberry.field(description="Clicks of tracked links, all links together.")
     created_at: datetime = strawberry.field(description="When the row was written.")
     updated_at: datetime = strawberry.field(description="When the row last changed.")
 
@@ -267,10 +313,25 @@ class AutomationStats:
     failed: int = strawberry.field(description="Rows that failed.")
     skipped: int = strawberry.field(description="Rows skipped.")
     unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
+    opened: int = strawberry.field(description=OPENED)
+    human_opened: int = strawberry.field(description=HUMAN_OPENED)
+    clicked: int = strawberry.field(description=CLICKED)
     steps: list[StepStats] = strawberry.field(
         description="Per step, enter before exit, then by step number; deleted steps that "
         "left rows are listed too."
     )
+
+    @strawberry.field(description=OPEN_RATE)
+    def open_rate(self) -> float | None:
+        return _rate(self.opened, self.sent)
+
+    @strawberry.field(description=HUMAN_OPEN_RATE)
+    def human_open_rate(self) -> float | None:
+        return _rate(self.human_opened, self.sent)
+
+    @strawberry.field(description=CLICK_RATE)
+    def click_rate(self) -> float | None:
+        return _rate(self.clicked, self.sent)
 
     @strawberry.field(description="Rows sent per UTC day, oldest first, every day listed.")
     async def sent_per_day(
@@ -343,6 +404,18 @@ class AutomationSettings:
         description="Automation mails one customer may get per rolling 24 hours."
     )
     batch_size: int = strawberry.field(description="Due rows claimed per delivery batch.")
+    open_tracking: bool = strawberry.field(
+        description="Whether new messages carry the open pixel (default true); off, opens "
+        "are not tracked."
+    )
+    click_tracking: bool = strawberry.field(
+        description="Whether links in new messages go through the click redirect (default "
+        "true); off, links are sent as written."
+    )
+    attribution_window_days: int = strawberry.field(
+        description="An order placed this many days or fewer after a click in a sequence mail "
+        "is attributed to that step (default 7); orders using the step's coupon always are."
+    )
 
     @classmethod
     def of(cls, settings: SettingsData) -> AutomationSettings:
@@ -362,6 +435,27 @@ class AutomationReport:
     total_active: int = strawberry.field(
         description="Active segments with automation on and an active step."
     )
+    opened: int = strawberry.field(
+        description="Rows sent in the period and opened by its end, machine opens included."
+    )
+    human_opened: int = strawberry.field(
+        description="Rows sent in the period and opened by a reader by its end."
+    )
+    clicked: int = strawberry.field(
+        description="Rows sent in the period with a tracked link clicked by its end."
+    )
+
+    @strawberry.field(description=OPEN_RATE)
+    def open_rate(self) -> float | None:
+        return _rate(self.opened, self.sent)
+
+    @strawberry.field(description=HUMAN_OPEN_RATE)
+    def human_open_rate(self) -> float | None:
+        return _rate(self.human_opened, self.sent)
+
+    @strawberry.field(description=CLICK_RATE)
+    def click_rate(self) -> float | None:
+        return _rate(self.clicked, self.sent)
 
     @classmethod
     def of(cls, row: orm.AutomationReport) -> AutomationReport:

@@ -14,6 +14,12 @@ REPORT = (
     "SELECT "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
     "AND sent_at > $1 AND sent_at <= $2) AS sent, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
+    "AND sent_at > $1 AND sent_at <= $2 AND opened_at <= $2) AS opened, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
+    "AND sent_at > $1 AND sent_at <= $2 AND human_opened_at <= $2) AS human_opened, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
+    "AND sent_at > $1 AND sent_at <= $2 AND clicked_at <= $2) AS clicked, "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'failed' "
     "AND updated_at > $3 AND updated_at <= $4) AS failed, "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'skipped' "
@@ -29,7 +35,8 @@ async def report_numbers(
     conn: BaseDBAsyncClient, kind: Dialect, start: datetime, end: datetime
 ) -> dict[str, int]:
     """Sent (by sent_at) and failed or skipped (by updated_at) in the period, scheduled now,
-    and the segments whose automation can send."""
+    and the segments whose automation can send; of the rows sent in the period, those
+    opened, opened by a reader and clicked by the period's end."""
     sql = REPORT.format(true="true" if kind == "postgres" else "1")
     rows = await conn.execute_query_dict(bind(kind, sql), [start, end] * 3)
     return {name: int(value) for name, value in rows[0].items()}

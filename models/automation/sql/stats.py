@@ -12,6 +12,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.db import Dialect, bind
 
 STATUSES = ("scheduled", "sending", "sent", "failed", "skipped")
+# Rows opened (any open), opened by a reader (not a machine open), and clicked.
+ENGAGEMENT = ("opened", "human_opened", "clicked")
+_ENGAGED = (
+    "SUM(CASE WHEN p.opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened, "
+    "SUM(CASE WHEN p.human_opened_at IS NOT NULL THEN 1 ELSE 0 END) AS human_opened, "
+    "SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked"
+)
 
 
 async def segment_status_counts(
@@ -25,9 +32,10 @@ async def segment_status_counts(
     return await conn.execute_query_dict(
         bind(
             kind,
-            "SELECT sequence_id, trigger_type, step_number, status, COUNT(*) AS n, "
-            "MAX(id) AS newest FROM sequence_progress WHERE segment_id = $1 "
-            "GROUP BY sequence_id, trigger_type, step_number, status",
+            "SELECT p.sequence_id, p.trigger_type, p.step_number, p.status, COUNT(*) AS n, "
+            f"MAX(p.id) AS newest, {_ENGAGED} FROM sequence_progress p "
+            "WHERE p.segment_id = $1 "
+            "GROUP BY p.sequence_id, p.trigger_type, p.step_number, p.status",
         ),
         [segment_id],
     )
@@ -70,7 +78,7 @@ async def step_counts(
         bind(
             kind,
             f"SELECT p.sequence_id, {by_status}, "
-            "COUNT(DISTINCT p.customer_id) AS unique_customers "
+            f"COUNT(DISTINCT p.customer_id) AS unique_customers, {_ENGAGED} "
             "FROM sequence_progress p "
             "JOIN email_sequence s ON s.id = p.sequence_id AND s.segment_id = p.segment_id "
             f"WHERE p.sequence_id IN ({marks}) GROUP BY p.sequence_id",
