@@ -158,8 +158,6 @@ class AutomationSettingsRow(Model):
     batch_size = fields.IntField(default=100)
     open_tracking = fields.BooleanField(default=True)
     click_tracking = fields.BooleanField(default=True)
-    open_tracking = fields.BooleanField(default=True)
-    click_tracking = fields.BooleanField(default=True)
     attribution_window_days = fields.IntField(default=7)
     updated_at = fields.DatetimeField(auto_now=True)
 
