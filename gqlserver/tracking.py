@@ -25,7 +25,7 @@ from tasks.automation import publish_progress
 
 log = logging.getLogger(__name__)
 
-# The smallest transparent GIF (1x1, 43 bytes).
+# The smallest transparent GIF (1x1, 42 bytes).
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 # The pixel must be fetched again on every open, by every proxy and client.
 NO_CACHE = {

@@ -14,6 +14,7 @@ Machine opens set `opened_at` and count in `open_count`; only other opens set
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from tortoise import fields
@@ -80,3 +81,13 @@ async def record_click(progress_id: int, url: str, now: datetime) -> int | None:
     """Count a click of `url` in the row's message; the row's segment id, or None."""
     async with transaction() as conn:
         return await sql.record_click(conn, dialect(conn), progress_id, url, _utc(now))
+
+
+async def link_clicks_of(progress_ids: Iterable[int]) -> dict[int, list[LinkClick]]:
+    """Each row's clicked links, first clicked first (an empty list for a row without)."""
+    wanted = sorted(set(progress_ids))
+    found: dict[int, list[LinkClick]] = {progress_id: [] for progress_id in wanted}
+    rows = await LinkClick.filter(progress_id__in=wanted).order_by("first_clicked_at", "id")
+    for row in rows:
+        found[row.progress_id].append(row)  # type: ignore[attr-defined]
+    return found

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from models.automation import progress, stats
 from models.automation.orm import EmailSequence, SequenceProgress
 from models.automation.stats import StatusCounts
+from models.automation.tracking import LinkClick, link_clicks_of
 from models.store.reference import NewsletterTemplate
 from resolvers.loaders import MappedLoader
 
@@ -66,3 +67,7 @@ class StepCountsBySequenceLoader(MappedLoader[int, StatusCounts]):
 
 class ProgressByCustomerLoader(MappedLoader[ProgressKey, list[SequenceProgress]]):
     fetch = staticmethod(_progress_by_customer)
+
+
+class LinkClicksByProgressLoader(MappedLoader[int, list[LinkClick]]):
+    fetch = staticmethod(link_clicks_of)

@@ -17,12 +17,17 @@ from models.automation.stats import StatusCounts
 from models.automation.stats import StepStats as StepStatsData
 from models.automation.stats import sent_per_day as sent_per_day_of
 from models.automation.templates import template_cursor
+from models.automation.tracking import LinkClick as LinkClickRow
 from models.coupons import rules
 from models.coupons.orm import Coupon as CouponRow
 from models.pagination import Page
 from models.store.reference import NewsletterTemplate as TemplateRow
 from models.store.reference import SalesRule as SalesRuleRow
-from resolvers.automation.loaders import StepCountsBySequenceLoader, TemplateByIdLoader
+from resolvers.automation.loaders import (
+    LinkClicksByProgressLoader,
+    StepCountsBySequenceLoader,
+    TemplateByIdLoader,
+)
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
 from resolvers.enums import described_enum
@@ -234,6 +239,17 @@ class EmailSequence:
         )
 
 
+@strawberry.type(description="Clicks of one tracked link of a sent message.")
+class LinkClick:
+    url: str = strawberry.field(description="The link's URL, as the message had it.")
+    first_clicked_at: datetime = strawberry.field(description="When it was first clicked.")
+    click_count: int = strawberry.field(description="How often it was clicked.")
+
+    @classmethod
+    def of(cls, row: LinkClickRow) -> LinkClick:
+        return copy_fields(cls, row)
+
+
 @strawberry.type(description="One step of one customer's sequence: scheduled, sending or done.")
 class SequenceProgress:
     customer_pk: strawberry.Private[int]
@@ -281,6 +297,13 @@ class SequenceProgress:
     async def customer(self, info: Info) -> Customer | None:
         row = await info.context.loader(CustomerByIdLoader).load(self.customer_pk)
         return Customer.of(row) if row else None
+
+    @strawberry.field(
+        description="Each tracked link of the message that was clicked, first clicked first."
+    )
+    async def link_clicks(self, info: Info) -> list[LinkClick]:
+        rows = await info.context.loader(LinkClicksByProgressLoader).load(int(self.id))
+        return [LinkClick.of(row) for row in rows]
 
     @classmethod
     def of(cls, row: orm.SequenceProgress) -> SequenceProgress:

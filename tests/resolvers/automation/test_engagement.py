@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models.automation.orm import AutomationSettingsRow, ProgressStatus, TriggerEvent
+from models.automation.tracking import LinkClick
 from tests.automation.step_rows import DUE, progress, step
 
 SENT, SCHEDULED = ProgressStatus.SENT, ProgressStatus.SCHEDULED
@@ -168,4 +169,30 @@ async def test_the_privacy_switches_default_on_and_change_alone(gql):
     assert data["updateAutomationSettings"]["settings"] == {
         "openTracking": False,
         "clickTracking": False,
+    }
+
+
+async def test_a_row_lists_its_clicked_links_first_clicked_first(gql, shop):
+    first = await step(shop.segment_id, 1)
+    clicked = await progress(first, 1, SENT, clicked_at=CLICKED, click_count=3)
+    quiet = await progress(first, 2, SENT)
+    later = CLICKED + timedelta(minutes=5)
+    await LinkClick.create(progress_id=clicked.id, url="https://b.example/", first_clicked_at=later)
+    await LinkClick.create(
+        progress_id=clicked.id, url="https://a.example/", first_clicked_at=CLICKED, click_count=2
+    )
+
+    data = await gql.data(
+        "query($s: ID) { sequenceProgress(segmentId: $s, first: 10) { edges { node { id "
+        "linkClicks { url firstClickedAt clickCount } } } } }",
+        {"s": str(shop.segment_id)},
+    )
+
+    rows = {e["node"]["id"]: e["node"]["linkClicks"] for e in data["sequenceProgress"]["edges"]}
+    assert rows == {
+        str(clicked.id): [
+            {"url": "https://a.example/", "firstClickedAt": CLICKED.isoformat(), "clickCount": 2},
+            {"url": "https://b.example/", "firstClickedAt": later.isoformat(), "clickCount": 1},
+        ],
+        str(quiet.id): [],
     }
