@@ -51,6 +51,7 @@ from gqlserver.wslimits import LimitedConnectionHandler
 from models.automation.secret import link_secret
 from resolvers.context import Context, L
 from resolvers.pubsub import PubSubHub
+from tasks.automation import install_progress_events
 from tasks.changed_customers import install_live_reevaluation
 from tasks.queue import create_queue
 
@@ -246,6 +247,8 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         )
         # Store changes made through the API queue a live re-evaluation of those customers.
         stack.callback(install_live_reevaluation(queue))
+        # Orders the API writes may convert progress rows: subscribers hear of each.
+        stack.callback(install_progress_events(queue))
         connections: ConnectionRegistry = app.state.connections
         await stack.enter_async_context(connections.watching(settings.token_recheck_seconds))
         if settings.redis_in_memory:

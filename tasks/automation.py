@@ -12,13 +12,15 @@
 Every job is idempotent: delivery claims rows under a lease and marks them only once,
 cleanups delete what is due, and a report run twice adds a second row of the same numbers.
 Progress changes are published on `segmentql:<db>:segments:<id>:progress` as
-`{progress_id, segment_id}` for the `sequenceProgressChanged` subscription.
+`{progress_id, segment_id}` for the `sequenceProgressChanged` subscription: delivery's and
+scheduling's here, and those of committed store writes (conversions) through
+`install_progress_events`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +39,7 @@ from models.automation.delivery import (
     send_while_due,
 )
 from models.automation.orm import SequenceProgress
+from models.automation.progress_events import on_progress_changed
 from models.automation.reports import generate_report
 from models.automation.scheduling import schedule_events
 from models.automation.settings import automation_settings
@@ -75,6 +78,16 @@ async def publish_progress(redis: Any, changes: Iterable[tuple[int, int]]) -> No
     except Exception:
         # The rows changed either way; live screens re-read them on their next query.
         log.exception("could not publish %d progress changes", len(changed))
+
+
+def install_progress_events(redis: Any) -> Callable[[], None]:
+    """Publish the progress rows that committed store writes changed (orders attributed or
+    withdrawn, rows skipped on conversion); returns the function that stops it."""
+
+    async def publish(changes: list[tuple[int, int]]) -> None:
+        await publish_progress(redis, changes)
+
+    return on_progress_changed(publish)
 
 
 async def wake_delivery(queue: ArqRedis) -> None:

@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 
 from models.segments.live_changes import changes_waiting, drain_changed_customers
 from models.store.changes import on_customers_changed
+from tasks.automation import install_progress_events
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,12 @@ async def live_changes_for_import(redis_url: str) -> AsyncIterator[None]:
         yield
         return
     remove = install_live_reevaluation(queue)
+    # Orders the import attributes are published to progress subscribers too.
+    remove_progress = install_progress_events(queue)
     try:
         yield
     finally:
+        remove_progress()
         remove()
         await queue.aclose()
 

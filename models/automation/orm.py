@@ -181,6 +181,9 @@ class AutomationReport(Model):
     opened = fields.IntField(default=0)
     human_opened = fields.IntField(default=0)
     clicked = fields.IntField(default=0)
+    # Of the rows sent in the period: converted by the report, and their orders' totals.
+    converted = fields.IntField(default=0)
+    revenue = MoneyField(default=0)
 
     class Meta:
         table = "automation_report"

@@ -24,7 +24,8 @@ async def generate_report(now: datetime) -> AutomationReport:
     sent: rows sent in the period; failed, skipped: rows that became so in the period;
     scheduled: rows waiting now; total_active: active segments with automation on and at
     least one active step. opened, human_opened, clicked: rows sent in the period that were
-    opened (machine opens too), opened by a reader, clicked, by `now` (the rates' cohort).
+    opened (machine opens too), opened by a reader, clicked, converted, by `now` (the rates'
+    cohort), and revenue: the totals of the orders attributed to those rows created by `now`.
     """
     # SQLite compares the stored UTC text: the bounds must be written in UTC too.
     end = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
@@ -43,6 +44,8 @@ async def generate_report(now: datetime) -> AutomationReport:
         opened=numbers["opened"],
         human_opened=numbers["human_opened"],
         clicked=numbers["clicked"],
+        converted=numbers["converted"],
+        revenue=numbers["revenue"],
     )
 
 

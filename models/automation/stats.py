@@ -15,12 +15,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from models.automation.orm import EmailSequence, TriggerEvent
 from models.automation.sql import stats as sql
 from models.db import connection, dialect
 from models.errors import DomainError, ErrorCode
+from models.store.values import ZERO
 
 MAX_DAYS = 366
 
@@ -38,6 +40,10 @@ class StatusCounts:
     opened: int = 0
     human_opened: int = 0
     clicked: int = 0
+    # Rows an order was attributed to (models.automation.attribution), and the grand
+    # totals of all their orders.
+    converted: int = 0
+    revenue: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,15 @@ class StepStats:
 
 
 def _counts(
-    by_status: Mapping[str, int], unique_customers: int, engaged: Mapping[str, int] | None = None
+    by_status: Mapping[str, int],
+    unique_customers: int,
+    engaged: Mapping[str, int] | None = None,
+    revenue: Decimal = ZERO,
 ) -> StatusCounts:
     return StatusCounts(
         total=sum(by_status.values()),
         unique_customers=unique_customers,
+        revenue=revenue,
         **{status: by_status.get(status, 0) for status in sql.STATUSES},
         **{name: (engaged or {}).get(name, 0) for name in sql.ENGAGEMENT},
     )
@@ -79,6 +89,7 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
     segment: dict[str, int] = defaultdict(int)
     engaged_by_step: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     engaged: dict[str, int] = defaultdict(int)
+    revenue_by_step: dict[int, Decimal] = defaultdict(lambda: ZERO)
     # (newest row id, trigger, step number) of each step's most recently written rows.
     last_place: dict[int, tuple[int, str, int]] = {}
     for row in rows:
@@ -88,6 +99,7 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
         for name in sql.ENGAGEMENT:
             engaged_by_step[sequence_id][name] += int(row[name] or 0)
             engaged[name] += int(row[name] or 0)
+        revenue_by_step[sequence_id] += _money(row["revenue"])
         place = (int(row["newest"]), row["trigger_type"], int(row["step_number"]))
         last_place[sequence_id] = max(place, last_place.get(sequence_id, place))
 
@@ -96,7 +108,12 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
             step.id,
             TriggerEvent(step.trigger_event),
             step.step_number,
-            _counts(by_step.get(step.id, {}), unique.get(step.id, 0), engaged_by_step.get(step.id)),
+            _counts(
+                by_step.get(step.id, {}),
+                unique.get(step.id, 0),
+                engaged_by_step.get(step.id),
+                revenue_by_step.get(step.id, ZERO),
+            ),
         )
         for step in steps
     ]
@@ -106,12 +123,18 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
             sequence_id,
             TriggerEvent(trigger),
             step_number,
-            _counts(by_step[sequence_id], unique.get(sequence_id, 0), engaged_by_step[sequence_id]),
+            _counts(
+                by_step[sequence_id],
+                unique.get(sequence_id, 0),
+                engaged_by_step[sequence_id],
+                revenue_by_step[sequence_id],
+            ),
         )
         for sequence_id, (_, trigger, step_number) in last_place.items()
         if sequence_id not in current
     ]
-    return _counts(segment, unique.get(None, 0), engaged), sorted(listed, key=_order)
+    total = _counts(segment, unique.get(None, 0), engaged, sum(revenue_by_step.values(), ZERO))
+    return total, sorted(listed, key=_order)
 
 
 async def step_stats_for(sequence_ids: Sequence[int]) -> dict[int, StatusCounts]:
@@ -130,7 +153,12 @@ def _step_counts(row: Mapping[str, Any] | None) -> StatusCounts:
         return StatusCounts()
     by_status = {status: int(row[status] or 0) for status in sql.STATUSES}
     engaged = {name: int(row[name] or 0) for name in sql.ENGAGEMENT}
-    return _counts(by_status, int(row["unique_customers"]), engaged)
+    return _counts(by_status, int(row["unique_customers"]), engaged, _money(row["revenue"]))
+
+
+def _money(value: Any) -> Decimal:
+    # SQLite sums NUMERIC money as floating point: back to the 4 decimals money has.
+    return ZERO if value is None else Decimal(str(value)).quantize(ZERO)
 
 
 async def sent_per_day(segment_id: int, *, days: int, now: datetime) -> list[tuple[date, int]]:

@@ -72,6 +72,12 @@ CLICKED = "Rows with at least one tracked link clicked."
 OPEN_RATE = "opened / sent, 0 to 1; null when nothing was sent."
 HUMAN_OPEN_RATE = "humanOpened / sent, 0 to 1 (machine opens left out); null when nothing was sent."
 CLICK_RATE = "clicked / sent, 0 to 1; null when nothing was sent."
+CONVERTED = (
+    "Rows an imported order was attributed to: the customer's last click in the mail within "
+    "the attribution window before the order, or the mail's coupon used; canceled orders not."
+)
+REVENUE = "Grand totals of the orders attributed to the rows, in the orders' currencies."
+CONVERSION_RATE = "converted / sent, 0 to 1; null when nothing was sent."
 
 
 def _rate(count: int, sent: int) -> float | None:
@@ -148,6 +154,8 @@ class StepStats:
     opened: int = strawberry.field(description=OPENED)
     human_opened: int = strawberry.field(description=HUMAN_OPENED)
     clicked: int = strawberry.field(description=CLICKED)
+    converted: int = strawberry.field(description=CONVERTED)
+    revenue: Decimal = strawberry.field(description=REVENUE)
 
     @strawberry.field(description=OPEN_RATE)
     def open_rate(self) -> float | None:
@@ -160,6 +168,10 @@ class StepStats:
     @strawberry.field(description=CLICK_RATE)
     def click_rate(self) -> float | None:
         return _rate(self.clicked, self.sent)
+
+    @strawberry.field(description=CONVERSION_RATE)
+    def conversion_rate(self) -> float | None:
+        return _rate(self.converted, self.sent)
 
     @classmethod
     def of(
@@ -290,6 +302,16 @@ class SequenceProgress:
         description="First click of a tracked link in the message; null if never."
     )
     click_count: int = strawberry.field(description="Clicks of tracked links, all links together.")
+    converted_at: datetime | None = strawberry.field(
+        description="Creation time of the first order attributed to the row; null if none "
+        "(or its orders were canceled since)."
+    )
+    order_id: strawberry.ID | None = strawberry.field(
+        description="That first attributed order's id (the store's order id)."
+    )
+    revenue: Decimal | None = strawberry.field(
+        description="Grand totals of every order attributed to the row; null if none."
+    )
     created_at: datetime = strawberry.field(description="When the row was written.")
     updated_at: datetime = strawberry.field(description="When the row last changed.")
 
@@ -317,6 +339,7 @@ class SequenceProgress:
             sequence_id=_id(row.sequence_id),
             trigger_type=TriggerEvent(row.trigger_type),
             status=ProgressStatus(row.status),
+            order_id=None if row.order_id is None else _id(row.order_id),
         )
 
 
@@ -339,6 +362,8 @@ class AutomationStats:
     opened: int = strawberry.field(description=OPENED)
     human_opened: int = strawberry.field(description=HUMAN_OPENED)
     clicked: int = strawberry.field(description=CLICKED)
+    converted: int = strawberry.field(description=CONVERTED)
+    revenue: Decimal = strawberry.field(description=REVENUE)
     steps: list[StepStats] = strawberry.field(
         description="Per step, enter before exit, then by step number; deleted steps that "
         "left rows are listed too."
@@ -355,6 +380,10 @@ class AutomationStats:
     @strawberry.field(description=CLICK_RATE)
     def click_rate(self) -> float | None:
         return _rate(self.clicked, self.sent)
+
+    @strawberry.field(description=CONVERSION_RATE)
+    def conversion_rate(self) -> float | None:
+        return _rate(self.converted, self.sent)
 
     @strawberry.field(description="Rows sent per UTC day, oldest first, every day listed.")
     async def sent_per_day(
@@ -467,6 +496,13 @@ class AutomationReport:
     clicked: int = strawberry.field(
         description="Rows sent in the period with a tracked link clicked by its end."
     )
+    converted: int = strawberry.field(
+        description="Rows sent in the period that an order created by its end was attributed to."
+    )
+    revenue: Decimal = strawberry.field(
+        description="Grand totals of the orders created by the period's end that were "
+        "attributed to rows sent in the period."
+    )
 
     @strawberry.field(description=OPEN_RATE)
     def open_rate(self) -> float | None:
@@ -479,6 +515,10 @@ class AutomationReport:
     @strawberry.field(description=CLICK_RATE)
     def click_rate(self) -> float | None:
         return _rate(self.clicked, self.sent)
+
+    @strawberry.field(description=CONVERSION_RATE)
+    def conversion_rate(self) -> float | None:
+        return _rate(self.converted, self.sent)
 
     @classmethod
     def of(cls, row: orm.AutomationReport) -> AutomationReport:

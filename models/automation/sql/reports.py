@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.db import Dialect, bind
+from models.store.values import ZERO
 
 # A period is (start, end]: consecutive reports count a row once, and a row finished at
 # the very moment a report is made is in it.
@@ -20,6 +23,11 @@ REPORT = (
     "AND sent_at > $1 AND sent_at <= $2 AND human_opened_at <= $2) AS human_opened, "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
     "AND sent_at > $1 AND sent_at <= $2 AND clicked_at <= $2) AS clicked, "
+    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
+    "AND sent_at > $1 AND sent_at <= $2 AND converted_at <= $2) AS converted, "
+    "(SELECT SUM(c.grand_total) FROM sequence_conversion c "
+    "JOIN sequence_progress p ON p.id = c.progress_id WHERE p.status = 'sent' "
+    "AND p.sent_at > $1 AND p.sent_at <= $2 AND c.converted_at <= $2) AS revenue, "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'failed' "
     "AND updated_at > $3 AND updated_at <= $4) AS failed, "
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'skipped' "
@@ -33,10 +41,16 @@ REPORT = (
 
 async def report_numbers(
     conn: BaseDBAsyncClient, kind: Dialect, start: datetime, end: datetime
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Sent (by sent_at) and failed or skipped (by updated_at) in the period, scheduled now,
     and the segments whose automation can send; of the rows sent in the period, those
-    opened, opened by a reader and clicked by the period's end."""
+    opened, opened by a reader, clicked and converted by the period's end, and the revenue of
+    their orders created by then."""
     sql = REPORT.format(true="true" if kind == "postgres" else "1")
     rows = await conn.execute_query_dict(bind(kind, sql), [start, end] * 3)
-    return {name: int(value) for name, value in rows[0].items()}
+    numbers = dict(rows[0])
+    revenue = numbers.pop("revenue")
+    counts: dict[str, Any] = {name: int(value) for name, value in numbers.items()}
+    # SQLite sums NUMERIC money as floating point: back to the 4 decimals money has.
+    counts["revenue"] = ZERO if revenue is None else Decimal(str(revenue)).quantize(ZERO)
+    return counts

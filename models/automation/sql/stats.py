@@ -13,11 +13,14 @@ from models.db import Dialect, bind
 
 STATUSES = ("scheduled", "sending", "sent", "failed", "skipped")
 # Rows opened (any open), opened by a reader (not a machine open), and clicked.
-ENGAGEMENT = ("opened", "human_opened", "clicked")
+ENGAGEMENT = ("opened", "human_opened", "clicked", "converted")
 _ENGAGED = (
     "SUM(CASE WHEN p.opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened, "
     "SUM(CASE WHEN p.human_opened_at IS NOT NULL THEN 1 ELSE 0 END) AS human_opened, "
-    "SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked"
+    "SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked, "
+    # Rows an order was attributed to, and the grand totals of those orders (NULL: none).
+    "SUM(CASE WHEN p.converted_at IS NOT NULL THEN 1 ELSE 0 END) AS converted, "
+    "SUM(p.revenue) AS revenue"
 )
 
 
