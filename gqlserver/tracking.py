@@ -3,9 +3,10 @@ without an API token (the signed token is the authorisation).
 
 - The pixel always answers the 1x1 GIF, uncached: a mail client never sees an error,
   and a bad or tampered token (or a database hiccup) only means nothing is recorded.
-- The click redirect answers 302 to the URL the token signs, after counting the click;
-  a bad token, or a row that no longer exists, answers a plain 404 page and redirects
-  nowhere, so the endpoint is no open redirect.
+- The click redirect answers 302 to the URL the token signs, after counting the click
+  (a row deleted since, by progress cleanup, is not counted; the link still works). A
+  bad token answers a plain 404 page and redirects nowhere: only URLs that were in a
+  sent message are redirected to, so the endpoint is no open redirect.
 Each recorded open or click publishes `sequenceProgressChanged` for the row's segment.
 """
 
@@ -78,9 +79,9 @@ async def click_redirect(request: Request) -> Response:
         # The signed URL was in the message: the reader still gets there, uncounted.
         log.exception("could not record a click of progress row %d", progress_id)
     else:
-        if segment_id is None:
-            return _not_found()
-        await _changed(request, progress_id, segment_id)
+        # A row deleted by progress cleanup leaves old mail's links working, uncounted.
+        if segment_id is not None:
+            await _changed(request, progress_id, segment_id)
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
