@@ -165,7 +165,8 @@ async def insert_rows(
     over_max = "COALESCE(sc.sends, 0) + COALESCE(os.n, 0) >= s.max_sends"
     sql += (
         "INSERT INTO sequence_progress (customer_id, segment_id, sequence_id, step_number, "
-        "trigger_type, status, scheduled_at, event_id, attempts, deferrals, last_error, "
+        "trigger_type, status, scheduled_at, event_id, attempts, deferrals, open_count, "
+        "click_count, last_error, "
         "created_at, updated_at) "
         f"SELECT c.customer_id, {p(segment_id, 'INTEGER')}, s.id, s.step_number, "
         f"{p(trigger.value, 'VARCHAR')}, "
@@ -175,7 +176,7 @@ async def insert_rows(
         f"WHEN {p(step_id)} THEN {p(at, 'TIMESTAMPTZ')}" for step_id, at in due.items()
     )
     sql += (
-        f"CASE s.id {when_due} END, c.event_id, 0, 0, "
+        f"CASE s.id {when_due} END, c.event_id, 0, 0, 0, 0, "
         f"CASE WHEN {over_max} THEN {p(max_sends_reason, 'TEXT')} END, "
         f"{p(now, 'TIMESTAMPTZ')}, {p(now, 'TIMESTAMPTZ')} "
         "FROM c "
