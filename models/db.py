@@ -63,8 +63,14 @@ async def execute_count(
             status: str = await raw.execute(sql, *params)
         last = status.rsplit(" ", 1)[-1]
         return int(last) if last.isdigit() else 0
-    changed, _ = await conn.execute_query(sql, list(params))
-    return changed
+    # Tortoise counts the connection's total changes, which include rows that foreign-key
+    # cascades deleted (a progress row's clicked links): read the statement's own count.
+    async with conn.acquire_connection() as raw:
+        cursor = await raw.execute(sql, list(params))
+        await cursor.fetchall()
+        changed = int(cursor.rowcount)
+        await cursor.close()
+    return max(changed, 0)
 
 
 def as_datetime(value: datetime | str) -> datetime:
