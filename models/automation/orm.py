@@ -92,9 +92,10 @@ class SequenceProgress(Model):
     # not recognised as a privacy proxy's or a scanner's prefetch, and the first click.
     opened_at = fields.DatetimeField(null=True)
     human_opened_at = fields.DatetimeField(null=True)
-    open_count = fields.IntField(default=0)
+    # Database defaults too: set-based INSERTs of new rows (scheduling) need not name them.
+    open_count = fields.IntField(default=0, db_default=0)
     clicked_at = fields.DatetimeField(null=True)
-    click_count = fields.IntField(default=0)
+    click_count = fields.IntField(default=0, db_default=0)
     # Attribution (models.automation.attribution): the first order attributed to the row,
     # and the grand total of every order attributed to it (SequenceConversion rows).
     converted_at = fields.DatetimeField(null=True)
