@@ -14,7 +14,8 @@ same segment and trigger) whose step has `stop_on_conversion`, with the order in
 
 Per batch of orders this is a fixed number of statements whatever its size: one lookup of
 the batch's conversions, one of the rows whose coupons the batch used, one of the batch
-customers' clicked rows, and the writes only when something was attributed or withdrawn.
+customers' clicked rows, and the writes only when something was attributed or withdrawn
+(every lookup goes through an index: a batch costs the same in a table of millions).
 """
 
 from __future__ import annotations
@@ -294,35 +295,28 @@ async def _click_touches(
     return _Clicks(by_customer, timedelta(days=days))
 
 
-# The stopping rows: scheduled, of a converted customer's sequence (same segment and
-# trigger), of a step that stops on conversion. `v` lists (customer, segment, trigger, label).
+# The stopping rows: scheduled rows of the converted customers whose step stops on
+# conversion, found through the (customer_id, segment_id) index; the sequence (segment and
+# trigger) is matched in Python.
+_STOPPING = """
+SELECT p.id, p.customer_id, p.segment_id, p.trigger_type FROM sequence_progress p
+WHERE p.status = 'scheduled' AND {customers}
+    AND EXISTS (SELECT 1 FROM email_sequence s WHERE s.id = p.sequence_id AND s.stop_on_conversion)
+"""
+# Then each is skipped by its primary key with its own reason: `v` lists (id, order label).
 _SKIP_PG = """
 UPDATE sequence_progress p
 SET status = 'skipped', last_error = $1 || v.label, updated_at = $2::timestamptz
-FROM jsonb_to_recordset($3::jsonb)
-    AS v(customer_id integer, segment_id integer, trigger_type text, label text)
-WHERE p.status = 'scheduled' AND p.customer_id = v.customer_id
-    AND p.segment_id = v.segment_id AND p.trigger_type = v.trigger_type
-    AND EXISTS (SELECT 1 FROM email_sequence s
-                WHERE s.id = p.sequence_id AND s.stop_on_conversion)
+FROM unnest($3::bigint[], $4::text[]) AS v(id, label)
+WHERE p.id = v.id AND p.status = 'scheduled'
 RETURNING p.id, p.segment_id
 """
-_SKIP_SQLITE = """
-UPDATE sequence_progress
-SET status = 'skipped', last_error = ?1 || v.label, updated_at = ?2
-FROM (SELECT json_extract(value, '$.customer_id') AS customer_id,
-             json_extract(value, '$.segment_id') AS segment_id,
-             json_extract(value, '$.trigger_type') AS trigger_type,
-             json_extract(value, '$.label') AS label
-      FROM json_each(?3)) AS v
-WHERE sequence_progress.status = 'scheduled'
-    AND sequence_progress.customer_id = v.customer_id
-    AND sequence_progress.segment_id = v.segment_id
-    AND sequence_progress.trigger_type = v.trigger_type
-    AND EXISTS (SELECT 1 FROM email_sequence s
-                WHERE s.id = sequence_progress.sequence_id AND s.stop_on_conversion)
-RETURNING id, segment_id
-"""
+# SQLite plans an UPDATE ... FROM json_each as a scan per row: one statement per row,
+# run as one executemany in process, is a primary-key lookup each.
+_SKIP_SQLITE = (
+    "UPDATE sequence_progress SET status = 'skipped', last_error = ?, updated_at = ? "
+    "WHERE id = ? AND status = 'scheduled'"
+)
 
 
 async def _skip_remaining(
@@ -331,7 +325,7 @@ async def _skip_remaining(
     attributed: Sequence[tuple[OrderFacts, _Touch, ConversionSource]],
     now: datetime,
 ) -> set[ProgressChange]:
-    """Skip the scheduled rows that stop on the new conversions, in one statement."""
+    """Skip the scheduled rows that stop on the new conversions: two statements."""
     # One order per converted sequence: the earliest, whose number the reason names.
     first: dict[tuple[int, int, str], OrderFacts] = {}
     for order, touch, _ in attributed:
@@ -341,16 +335,29 @@ async def _skip_remaining(
             first[key].id,
         ):
             first[key] = order
-    targets = orjson.dumps(
-        [
-            {"customer_id": c, "segment_id": s, "trigger_type": t, "label": order.label}
-            for (c, s, t), order in first.items()
-        ]
-    ).decode()
+    customers = {customer for customer, _, _ in first}
+    rows = await conn.execute_query_dict(
+        bind(kind, _STOPPING.format(customers=_id_list(kind, "p.customer_id", 1))),
+        [_ids(kind, customers)],
+    )
+    skips: list[tuple[int, int, str]] = []
+    for row in rows:
+        key = (int(row["customer_id"]), int(row["segment_id"]), str(row["trigger_type"]))
+        converting = first.get(key)
+        if converting is not None:
+            skips.append((int(row["id"]), int(row["segment_id"]), converting.label))
+    if not skips:
+        return set()
+    skips.sort()
+    if kind == "sqlite":
+        # One writer at a time: the rows read above are still scheduled.
+        reasons = [[CONVERTED_REASON.format(order=label), now, i] for i, _, label in skips]
+        await conn.execute_many(_SKIP_SQLITE, reasons)
+        return {(i, segment_id) for i, segment_id, _ in skips}
     prefix = CONVERTED_REASON.format(order="")
-    sql = _SKIP_SQLITE if kind == "sqlite" else _SKIP_PG
-    rows = await conn.execute_query_dict(sql, [prefix, now, targets])
-    return {(int(row["id"]), int(row["segment_id"])) for row in rows}
+    ids, labels = [i for i, _, _ in skips], [label for _, _, label in skips]
+    done = await conn.execute_query_dict(_SKIP_PG, [prefix, now, ids, labels])
+    return {(int(row["id"]), int(row["segment_id"])) for row in done}
 
 
 async def _recompute_progress(

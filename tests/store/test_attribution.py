@@ -254,3 +254,23 @@ async def test_only_steps_that_stop_on_conversion_of_that_sequence_are_skipped(d
     # A step without the option, and the exit sequence, keep their rows.
     assert after[keeps.id] == before[keeps.id]
     assert after[exit_row.id] == before[exit_row.id]
+
+
+@pytest.mark.parametrize("write", WRITERS)
+async def test_one_batch_skips_each_customers_rows_with_their_own_order(db, write):
+    _, ids = await _clicked_customer()
+    await SequenceProgress.filter(id=ids["11 sent"]).update(clicked_at=CLICKED)
+    later = NOW + timedelta(hours=1)
+
+    await write([order(1, 10, NOW), order(2, 11, NOW), order(3, 10, later)])
+
+    after = await progress_rows()
+    assert [
+        (after[ids[k]]["status"], after[ids[k]]["last_error"])
+        for k in ("10 scheduled", "11 scheduled")
+    ] == [("skipped", "converted: order 10001"), ("skipped", "converted: order 10002")]
+    assert await conversions() == [
+        (1, ids["10 sent"], "click", Decimal("50")),
+        (2, ids["11 sent"], "click", Decimal("50")),
+        (3, ids["10 sent"], "click", Decimal("50")),
+    ]
