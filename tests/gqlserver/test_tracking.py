@@ -206,18 +206,23 @@ async def test_opens_and_clicks_publish_the_row_change(app, http):  # noqa: F811
     rows = await _sent_rows()
     redis = app.state.redis
     pubsub = redis.pubsub()
-    await pubsub.subscribe(progress_channel(redis, rows[0].segment_id))  # type: ignore[attr-defined]
-
-    await http.get(_pixel(app, rows[0].id))
-    await http.get(_click(app, rows[1].id))
-    await http.get(_tampered(_pixel(app, rows[0].id)))
-
+    channel = progress_channel(redis, rows[0].segment_id)  # type: ignore[attr-defined]
+    await pubsub.subscribe(channel)
     published = []
-    for _ in range(10):
-        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
-        if message is not None:
-            published.append(orjson.loads(message["data"]))
-    await pubsub.aclose()
+    try:
+        await http.get(_pixel(app, rows[0].id))
+        await http.get(_click(app, rows[1].id))
+        await http.get(_tampered(_pixel(app, rows[0].id)))
+
+        for _ in range(10):
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.5)
+            if message is not None:
+                published.append(orjson.loads(message["data"]))
+    finally:
+        # The in-memory Redis outlives the app: a subscription left behind would be
+        # counted by the next test that waits for its own subscriber.
+        await pubsub.unsubscribe(channel)
+        await pubsub.aclose()
     segment_id = rows[0].segment_id  # type: ignore[attr-defined]
     assert published == [
         {"progress_id": rows[0].id, "segment_id": segment_id},
