@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -84,6 +84,37 @@ def _rate(count: int, sent: int) -> float | None:
     return None if sent == 0 else count / sent
 
 
+@strawberry.type
+class EngagementRates:
+    """The rates every count of sent rows shows, each over the rows sent (null when none were).
+
+    Its subclasses declare the counts, each with a description of what it counts there.
+    """
+
+    if TYPE_CHECKING:
+        sent: int
+        opened: int
+        human_opened: int
+        clicked: int
+        converted: int
+
+    @strawberry.field(description=OPEN_RATE)
+    def open_rate(self) -> float | None:
+        return _rate(self.opened, self.sent)
+
+    @strawberry.field(description=HUMAN_OPEN_RATE)
+    def human_open_rate(self) -> float | None:
+        return _rate(self.human_opened, self.sent)
+
+    @strawberry.field(description=CLICK_RATE)
+    def click_rate(self) -> float | None:
+        return _rate(self.clicked, self.sent)
+
+    @strawberry.field(description=CONVERSION_RATE)
+    def conversion_rate(self) -> float | None:
+        return _rate(self.converted, self.sent)
+
+
 def _id(value: int) -> strawberry.ID:
     return strawberry.ID(str(value))
 
@@ -136,7 +167,7 @@ class SalesRule:
 
 
 @strawberry.type(description="Progress rows of one step, counted by status.")
-class StepStats:
+class StepStats(EngagementRates):
     sequence_id: strawberry.ID = strawberry.field(description="The step's id.")
     trigger_event: TriggerEventType = strawberry.field(  # type: ignore[valid-type]
         description="The step's trigger (for a deleted step: that of its newest rows)."
@@ -156,22 +187,6 @@ class StepStats:
     clicked: int = strawberry.field(description=CLICKED)
     converted: int = strawberry.field(description=CONVERTED)
     revenue: Decimal = strawberry.field(description=REVENUE)
-
-    @strawberry.field(description=OPEN_RATE)
-    def open_rate(self) -> float | None:
-        return _rate(self.opened, self.sent)
-
-    @strawberry.field(description=HUMAN_OPEN_RATE)
-    def human_open_rate(self) -> float | None:
-        return _rate(self.human_opened, self.sent)
-
-    @strawberry.field(description=CLICK_RATE)
-    def click_rate(self) -> float | None:
-        return _rate(self.clicked, self.sent)
-
-    @strawberry.field(description=CONVERSION_RATE)
-    def conversion_rate(self) -> float | None:
-        return _rate(self.converted, self.sent)
 
     @classmethod
     def of(
@@ -350,7 +365,7 @@ class DayCount:
 
 
 @strawberry.type(description="A segment's progress rows counted by status, in total and per step.")
-class AutomationStats:
+class AutomationStats(EngagementRates):
     segment_id: strawberry.ID = strawberry.field(description="The segment.")
     total: int = strawberry.field(description="All rows of the segment.")
     scheduled: int = strawberry.field(description="Rows waiting to be sent.")
@@ -368,22 +383,6 @@ class AutomationStats:
         description="Per step, enter before exit, then by step number; deleted steps that "
         "left rows are listed too."
     )
-
-    @strawberry.field(description=OPEN_RATE)
-    def open_rate(self) -> float | None:
-        return _rate(self.opened, self.sent)
-
-    @strawberry.field(description=HUMAN_OPEN_RATE)
-    def human_open_rate(self) -> float | None:
-        return _rate(self.human_opened, self.sent)
-
-    @strawberry.field(description=CLICK_RATE)
-    def click_rate(self) -> float | None:
-        return _rate(self.clicked, self.sent)
-
-    @strawberry.field(description=CONVERSION_RATE)
-    def conversion_rate(self) -> float | None:
-        return _rate(self.converted, self.sent)
 
     @strawberry.field(description="Rows sent per UTC day, oldest first, every day listed.")
     async def sent_per_day(
@@ -475,7 +474,7 @@ class AutomationSettings:
 
 
 @strawberry.type(description="A stored report of the 24 hours before it was made.")
-class AutomationReport:
+class AutomationReport(EngagementRates):
     id: strawberry.ID = strawberry.field(description="The report's id.")
     created_at: datetime = strawberry.field(description="When it was made.")
     period_start: datetime = strawberry.field(description="Start of the period counted.")
@@ -503,22 +502,6 @@ class AutomationReport:
         description="Grand totals of the orders created by the period's end that were "
         "attributed to rows sent in the period."
     )
-
-    @strawberry.field(description=OPEN_RATE)
-    def open_rate(self) -> float | None:
-        return _rate(self.opened, self.sent)
-
-    @strawberry.field(description=HUMAN_OPEN_RATE)
-    def human_open_rate(self) -> float | None:
-        return _rate(self.human_opened, self.sent)
-
-    @strawberry.field(description=CLICK_RATE)
-    def click_rate(self) -> float | None:
-        return _rate(self.clicked, self.sent)
-
-    @strawberry.field(description=CONVERSION_RATE)
-    def conversion_rate(self) -> float | None:
-        return _rate(self.converted, self.sent)
 
     @classmethod
     def of(cls, row: orm.AutomationReport) -> AutomationReport:
