@@ -4,16 +4,12 @@ nothing could be queued, and rows that are stored anyway waiting for the next ru
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest_asyncio
 from arq.connections import ArqRedis
 
 from models.automation.orm import ProgressStatus, SequenceProgress
-from tasks.queue import create_queue
 from tests.automation.step_rows import progress, step
-from tests.redis_server import RedisServer, own_redis
+from tests.redis_server import RedisServer
 from tests.resolvers.automation.rows import shop_rows
 from tests.resolvers.segments.conftest import Api
 
@@ -34,21 +30,6 @@ NOTHING_QUEUED = {
     "code": "UNAVAILABLE",
     "message": "The job queue is unreachable; nothing was queued. Try again shortly.",
 }
-
-
-@pytest_asyncio.fixture
-async def redis_server(tmp_path: Path) -> AsyncIterator[RedisServer]:
-    async with own_redis(tmp_path) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def own_queue(redis_server: RedisServer) -> AsyncIterator[ArqRedis]:
-    queue = await create_queue(redis_server.url)
-    try:
-        yield queue
-    finally:
-        await queue.aclose()
 
 
 async def test_processing_with_redis_down_answers_unavailable_and_sends_nothing(

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest_asyncio
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 
 from gqlserver.worker import run_pending_jobs
 from models.segments.orm import RefreshStatus, Segment
-from tasks.queue import create_queue
 from tasks.segments import refresh_job_id
 from tests.graphql_client import make_settings
-from tests.redis_server import RedisServer, own_redis
+from tests.redis_server import RedisServer
 from tests.resolvers.segments.conftest import FEMALE, Api
 
 REFRESH = """
@@ -27,21 +23,6 @@ mutation($id: ID!, $wait: Boolean) {
   }
 }
 """
-
-
-@pytest_asyncio.fixture
-async def redis_server(tmp_path: Path) -> AsyncIterator[RedisServer]:
-    async with own_redis(tmp_path) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def own_queue(redis_server: RedisServer) -> AsyncIterator[ArqRedis]:
-    queue = await create_queue(redis_server.url)
-    try:
-        yield queue
-    finally:
-        await queue.aclose()
 
 
 async def _refreshed_women(queue: ArqRedis) -> Segment:
