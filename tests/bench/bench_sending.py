@@ -704,7 +704,7 @@ def report(args: argparse.Namespace, result: dict[str, Any], lat: dict[str, list
     )
     print(f"{'':28} {'msgs/s':>8} {'median s':>9} {'peak +MB':>9}   runs msgs/s")
     for name, rate, runs in (
-        ("send_due pipeline", result["pipeline_rate"], result["pipeline"]),
+        ("delivery pipeline", result["pipeline_rate"], result["pipeline"]),
         ("raw aiosmtplib (baseline)", result["raw_rate"], result["raw"]),
     ):
         print(
