@@ -36,7 +36,7 @@ from gqlserver.clierrors import (
 from gqlserver.db import APP_LABEL, tortoise_config
 from gqlserver.migrate import migration_names, url_dialect
 from gqlserver.settings import Settings, get_settings
-from models.automation.delivery import Mailer
+from models.automation.mailer import Mailer
 from models.automation.secret import link_secret
 from models.mail.transport import transport_for
 from tasks.automation import Scheduling

@@ -31,13 +31,8 @@ from arq.worker import Function, func
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.automation.cleanup import delete_old_progress
-from models.automation.delivery import (
-    DeliveryReport,
-    Mailer,
-    next_due_at,
-    send_due,
-    send_while_due,
-)
+from models.automation.delivery import DeliveryReport, next_due_at, send_due, send_while_due
+from models.automation.mailer import Mailer
 from models.automation.orm import SequenceProgress
 from models.automation.progress_events import on_progress_changed
 from models.automation.reports import generate_report

@@ -1,12 +1,13 @@
-"""Delivery: claim due rows, render, attach the coupon, send, mark (SEMANTICS §5 "Delivering").
+"""Delivery: claim due rows, compose, send, mark (SEMANTICS §5 "Delivering").
 
-Each claimed row is SENDING under a lease until it is marked. Everything that decides
-what a row becomes is read after the claim, so a customer who unsubscribed a second
-ago is skipped, not mailed. The Message-ID and the coupon are stored on the row before
-the SMTP transaction, so a retry after a crash sends the same message with the same
-code, and a receiver can recognise the one possible duplicate (an SMTP transaction in
-flight at the crash). Marking is conditional on the row still being SENDING: of two
-workers that sent one row (a lease that expired mid-send) only one marks it.
+Each claimed row is SENDING under its batch's lease until it is marked. Everything that
+decides what a row becomes is read after the claim, so a customer who unsubscribed a
+second ago is skipped, not mailed. The coupon is stored on the row before the SMTP
+transaction and a row's Message-ID never changes, so a retry after a crash sends the
+same message with the same code, and a receiver can recognise a duplicate: a message in
+flight at the crash, or accepted and not yet marked (`claimed.PendingMarks`). Marking is
+conditional on the row being as this worker claimed it: of two workers that sent one
+row (a lease that expired mid-send) only one marks it.
 
 A customer's rows are sent one after another and against the rolling 24 h rate limit;
 different customers go in parallel, bounded by the transport's connections.
@@ -22,53 +23,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from models.automation.batch import Batch
+from models.automation.claimed import BatchLease, PendingMarks
+from models.automation.composing import Composed, Undeliverable, compose
+from models.automation.mailer import Mailer
 from models.automation.orm import ProgressStatus, SequenceProgress
-from models.automation.scheduling import MAX_SENDS_REACHED
-from models.automation.sequences import STEP_DELETED
 from models.automation.settings import AutomationSettings, automation_settings
 from models.automation.sql import delivery as sql
 from models.coupons.generation import CouponRequest, coupons_for_progress
 from models.coupons.orm import Coupon
 from models.coupons.rules import problem_of
 from models.db import as_datetime, connection, dialect, transaction
-from models.mail.instrument import instrument
-from models.mail.links import unsubscribe_url
-from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
-from models.mail.render import RenderError, render, render_plain
-from models.mail.tracking import click_url, pixel_url
-from models.mail.transport import PermanentDeliveryError, TransientDeliveryError, Transport
-from models.mail.variables import CouponDetails, template_variables
-from models.store.reference import SalesRule
+from models.mail.transport import PermanentDeliveryError, TransientDeliveryError
 
-LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 # Waits after the 1st, 2nd, 3rd and 4th failed attempt; the 5th fails the row.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 RATE_WINDOW = timedelta(hours=24)
-AUTOMATION_SOURCE = "customer_segmentation"
-NOT_SUBSCRIBED = "not subscribed"
 NO_RULE = "Sales rule is required when coupon generation is enabled."
-CUSTOMER_GONE = "customer deleted"
 LEASE_EXPIRED = "lease expired: the sending worker stopped"
-
-
-@dataclass(frozen=True)
-class Mailer:
-    """What delivery needs from the process: where mail goes and how links are built."""
-
-    transport: Transport
-    mail_from: str
-    public_url: str
-    secret: str
-    # Parallel SMTP transactions; matches the transport's connections.
-    concurrency: int = 4
-    # How long a claimed row belongs to its worker before the sweep hands it back; renewed
-    # right before its SMTP transaction, so it must outlast the slowest transaction.
-    lease: timedelta = LEASE
-
-    @property
-    def message_domain(self) -> str:
-        return Mailbox(self.mail_from).domain or "segmentql.local"
 
 
 @dataclass
@@ -82,15 +54,6 @@ class DeliveryReport:
     retried: int = 0
     swept: int = 0
     changed: list[tuple[int, int]] = field(default_factory=list)  # (progress id, segment id)
-
-
-class _Outcome(Exception):
-    """Ends one row's delivery with a final status and reason."""
-
-    def __init__(self, status: ProgressStatus, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 async def send_due(
@@ -200,8 +163,8 @@ async def _send_claimed(
     batch = claimed.batch
     if batch is None:
         return report
-    lease = _Lease(claimed.rows, claimed.lease_until, mailer.lease)
-    marks = _Marks(report)
+    lease = BatchLease(claimed.rows, claimed.lease_until, mailer.lease)
+    marks = PendingMarks()
     by_customer: dict[int, list[SequenceProgress]] = defaultdict(list)
     for row in claimed.rows:
         by_customer[row.customer_id].append(row)
@@ -215,6 +178,7 @@ async def _send_claimed(
 
     await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
     await marks.flush(now())
+    report.sent = marks.marked
     return report
 
 
@@ -230,8 +194,8 @@ async def _deliver(
     settings: AutomationSettings,
     batch: Batch,
     coupons: dict[int, Coupon | str],
-    lease: _Lease,
-    marks: _Marks,
+    lease: BatchLease,
+    marks: PendingMarks,
     row: SequenceProgress,
     now: datetime,
     report: DeliveryReport,
@@ -244,12 +208,12 @@ async def _deliver(
             await _defer(row, deferred_to, now)
             report.deferred += 1
             return
-        prepared = _prepare(mailer, settings, batch, coupons, row)
+        prepared = compose(mailer, settings, batch, coupons, row)
         # A row swept and claimed again meanwhile is the new owner's.
         if not await lease.covers(row, now):
             return
         await mailer.transport.send(prepared.message)
-    except _Outcome as outcome:
+    except Undeliverable as outcome:
         await _finish(row, outcome.status, outcome.reason, now)
         _count(report, outcome.status)
     except PermanentDeliveryError as error:
@@ -275,81 +239,7 @@ def _count(report: DeliveryReport, status: ProgressStatus) -> None:
         report.skipped += 1
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    message: OutgoingMessage
-    template_id: int
-
-
-class _Lease:
-    """The claimed batch's lease, renewed for all its unsent rows at once when half of it is
-    gone, so every SMTP transaction starts with at least half a lease to finish in.
-
-    A batch is sent a few rows at a time, so its last rows wait for the first; renewing
-    row by row before each send cost a statement per message.
-    """
-
-    def __init__(
-        self, rows: Sequence[SequenceProgress], until: datetime, length: timedelta
-    ) -> None:
-        self._unsent = {row.id: row.attempts for row in rows}
-        self._lost: set[int] = set()
-        self._until = until
-        self._length = length
-        self._renewing = asyncio.Lock()
-
-    async def covers(self, row: SequenceProgress, now: datetime) -> bool:
-        """Whether this worker still owns the row, which is about to be sent."""
-        async with self._renewing:
-            if self._until - now < self._length / 2:
-                until = now + self._length
-                async with transaction() as conn:
-                    owned = await sql.renew_leases(conn, dialect(conn), self._unsent, until)
-                self._lost |= self._unsent.keys() - owned
-                self._until = until
-            self._unsent.pop(row.id, None)
-            return row.id not in self._lost
-
-
-class _Marks:
-    """Accepted sends, marked in groups: a group is written when it is full, when its oldest
-    send has waited long enough, and when the batch ends.
-
-    Marking row by row cost more round trips per message than its SMTP transaction. A
-    worker that dies holding a group leaves those rows SENDING; the sweep sends them
-    again with the same Message-ID, so a crash can repeat at most one group.
-    """
-
-    GROUP = 25
-    WAIT = timedelta(milliseconds=100)
-
-    def __init__(self, report: DeliveryReport) -> None:
-        self._report = report
-        self._waiting: list[sql.Sent] = []
-        self._oldest = datetime.max.replace(tzinfo=UTC)
-        self._writing = asyncio.Lock()
-
-    async def add(self, sent: sql.Sent, now: datetime) -> None:
-        if not self._waiting:
-            self._oldest = now
-        self._waiting.append(sent)
-        if len(self._waiting) >= self.GROUP or now - self._oldest >= self.WAIT:
-            await self.flush(now)
-
-    async def flush(self, now: datetime) -> None:
-        async with self._writing:
-            group, self._waiting = self._waiting, []
-            if not group:
-                return
-            async with transaction() as conn:
-                marked = await sql.mark_sent(
-                    conn, dialect(conn), group, source=AUTOMATION_SOURCE, now=now
-                )
-            # A row another worker marked first is not counted twice.
-            self._report.sent += len(marked)
-
-
-def _sent(row: SequenceProgress, prepared: _Prepared) -> sql.Sent:
+def _sent(row: SequenceProgress, prepared: Composed) -> sql.Sent:
     return sql.Sent(
         progress_id=row.id,
         attempts=row.attempts,
@@ -392,89 +282,6 @@ async def _coupons(
             found.update(await coupons_for_progress(conn, requests, now))
             await sql.store_coupon_codes(conn, dialect(conn), [r.progress_id for r in requests])
     return found
-
-
-def _prepare(
-    mailer: Mailer,
-    settings: AutomationSettings,
-    batch: Batch,
-    coupons: dict[int, Coupon | str],
-    row: SequenceProgress,
-) -> _Prepared:
-    """The message, from what the batch read; raises _Outcome when it must not be sent."""
-    customer = batch.customers.get(row.customer_id)
-    if customer is None:
-        raise _Outcome(ProgressStatus.SKIPPED, CUSTOMER_GONE)
-    if customer.id not in batch.subscribed:
-        raise _Outcome(ProgressStatus.SKIPPED, NOT_SUBSCRIBED)
-    step = batch.steps.get(row.sequence_id)
-    if step is None:
-        raise _Outcome(ProgressStatus.SKIPPED, STEP_DELETED)
-    if batch.sends.get((step.id, customer.id), 0) >= step.max_sends:
-        raise _Outcome(ProgressStatus.SKIPPED, MAX_SENDS_REACHED)
-    template = batch.templates.get(step.template_id)
-    if template is None:
-        raise _Outcome(ProgressStatus.FAILED, f"Template {step.template_id} does not exist.")
-    coupon = coupons.get(row.id)
-    if isinstance(coupon, str):
-        raise _Outcome(ProgressStatus.FAILED, coupon)
-    link = unsubscribe_url(mailer.public_url, mailer.secret, customer.id)
-    variables = template_variables(
-        customer_firstname=customer.firstname or "",
-        customer_lastname=customer.lastname or "",
-        customer_email=customer.email,
-        segment_name=batch.segments[row.segment_id].name,  # type: ignore[attr-defined]
-        step_number=row.step_number,
-        store_name=batch.store_names.get(customer.id, ""),
-        unsubscribe_url=link,
-        coupon=None if coupon is None else _details(coupon, batch.rules[coupon.rule_id]),  # type: ignore[attr-defined]
-    )
-    try:
-        subject = render(template.subject, variables, html=False)
-        html = render(template.text, variables, html=True)
-        text = render_plain(template.text, variables)
-    except RenderError as error:
-        raise _Outcome(ProgressStatus.FAILED, f"Template {template.id}: {error}") from error
-    html = _tracked(mailer, settings, row.id, html, link)
-    message = build_message(
-        sender=Mailbox(template.sender_email or mailer.mail_from, template.sender_name or ""),
-        recipient=Mailbox(customer.email),
-        subject=subject,
-        html=html,
-        text=text,
-        message_id=message_id(row.id, mailer.message_domain),
-        unsubscribe_url=link,
-    )
-    return _Prepared(message, template.id)
-
-
-def _tracked(
-    mailer: Mailer, settings: AutomationSettings, progress_id: int, html: str, unsubscribe: str
-) -> str:
-    """The HTML body with the open pixel and click redirects the privacy switches allow; the
-    unsubscribe link stays direct (a redirect in front of it would count an unsubscribe
-    as a click). The plain-text part is not touched."""
-    if not (settings.open_tracking or settings.click_tracking):
-        return html
-    public, secret = mailer.public_url, mailer.secret
-    return instrument(
-        html,
-        pixel_src=pixel_url(public, secret, progress_id) if settings.open_tracking else None,
-        redirect=(lambda url: click_url(public, secret, progress_id, url))
-        if settings.click_tracking
-        else None,
-        untracked=(unsubscribe, f"{public.rstrip('/')}/unsubscribe/"),
-    )
-
-
-def _details(coupon: Coupon, rule: SalesRule) -> CouponDetails:
-    return CouponDetails(
-        code=coupon.code,
-        expires_at=coupon.expiration_date,
-        simple_action=rule.simple_action,
-        discount_amount=rule.discount_amount,
-        description=rule.description,
-    )
 
 
 def _rate_limited_until(sent_times: list[datetime], limit: int) -> datetime | None:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from models.automation.delivery import Mailer, next_due_at, send_due, send_while_due
+from models.automation.delivery import next_due_at, send_due, send_while_due
+from models.automation.mailer import Mailer
 from models.automation.orm import (
     AutomationSettingsRow,
     EmailSequence,

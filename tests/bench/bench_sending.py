@@ -435,7 +435,8 @@ async def run_pipeline(
     *,
     record: bool = False,
 ) -> dict[str, Any]:
-    from models.automation.delivery import Mailer, send_while_due
+    from models.automation.delivery import send_while_due
+    from models.automation.mailer import Mailer
     from models.automation.orm import ProgressStatus, SequenceProgress
     from models.coupons.orm import Coupon
     from models.mail.transport import SmtpTransport

@@ -17,7 +17,7 @@ from arq.worker import FailedJobs, create_worker
 from gqlserver import worker as worker_wiring
 from gqlserver.settings import Settings
 from gqlserver.worker import start_inprocess_worker, worker_options
-from models.automation.delivery import Mailer
+from models.automation.mailer import Mailer
 from tasks.codec import JobFailed
 from tasks.consumers import ConsumerRunner
 from tasks.queue import create_queue
