@@ -11,7 +11,7 @@ from models.automation.sequences import SequenceData
 from models.automation.settings import LIMITS, AutomationSettings
 from models.automation.templates import TemplateData
 from models.errors import DomainError, FieldError
-from resolvers.automation.types import TriggerEventType
+from resolvers.automation.enums import TriggerEventType
 from resolvers.ids import parse_id
 from resolvers.rows import copy_fields
 

@@ -18,14 +18,11 @@ from models.automation.scheduling import start_sequence
 from models.automation.settings import AutomationSettings as SettingsData
 from models.automation.settings import automation_settings, update_automation_settings
 from models.errors import DomainError, ErrorCode
+from resolvers.automation.enums import TriggerEventType
 from resolvers.automation.inputs import AutomationSettingsInput
 from resolvers.automation.payloads import payload_of, refused
-from resolvers.automation.types import (
-    AutomationReport,
-    AutomationSettings,
-    SequenceProgress,
-    TriggerEventType,
-)
+from resolvers.automation.stats_types import AutomationReport
+from resolvers.automation.types import AutomationSettings, SequenceProgress
 from resolvers.context import Info
 from resolvers.errors import QUEUE_LOST_WHILE_WAITING, Error, queue_unavailable
 from resolvers.ids import parse_id

@@ -16,18 +16,15 @@ from models.coupons import rules
 from models.coupons.orm import Coupon as CouponRow
 from models.errors import DomainError, ErrorCode
 from models.segments.orm import Segment
+from resolvers.automation.enums import ProgressStatusType, TriggerEventType
+from resolvers.automation.stats_types import AutomationReport, AutomationStats, report_connection
 from resolvers.automation.types import (
-    AutomationReport,
     AutomationSettings,
-    AutomationStats,
     Coupon,
     EmailSequence,
     NewsletterTemplate,
-    ProgressStatusType,
     SalesRule,
     SequenceProgress,
-    TriggerEventType,
-    report_connection,
     template_connection,
 )
 from resolvers.connection import After, Connection, First, connection_of

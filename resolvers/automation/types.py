@@ -1,21 +1,17 @@
-"""GraphQL types of email automation: templates, sales rules, steps, progress, stats,
-coupons, settings and reports. Relations resolve through per-request DataLoaders."""
+"""GraphQL types of email automation: templates, sales rules, steps, progress, coupons and
+settings (stats and reports: `stats_types`). Relations resolve through per-request
+DataLoaders."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from models.automation import orm
 from models.automation.orm import ProgressStatus, TriggerEvent
-from models.automation.reports import report_cursor
 from models.automation.settings import AutomationSettings as SettingsData
-from models.automation.stats import StatusCounts
-from models.automation.stats import StepStats as StepStatsData
-from models.automation.stats import sent_per_day as sent_per_day_of
 from models.automation.templates import template_cursor
 from models.automation.tracking import LinkClick as LinkClickRow
 from models.coupons import rules
@@ -23,96 +19,18 @@ from models.coupons.orm import Coupon as CouponRow
 from models.pagination import Page
 from models.store.reference import NewsletterTemplate as TemplateRow
 from models.store.reference import SalesRule as SalesRuleRow
+from resolvers.automation.enums import ProgressStatusType, TriggerEventType
 from resolvers.automation.loaders import (
     LinkClicksByProgressLoader,
     StepCountsBySequenceLoader,
     TemplateByIdLoader,
 )
+from resolvers.automation.stats_types import StepStats
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
-from resolvers.enums import described_enum
 from resolvers.rows import copy_fields
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import Customer
-
-TriggerEventType = described_enum(
-    TriggerEvent,
-    name="TriggerEvent",
-    description="What starts a sequence: a customer entering or exiting the segment.",
-    values={
-        TriggerEvent.ENTER: "The customer entered the segment.",
-        TriggerEvent.EXIT: "The customer exited the segment; exits caused by making the "
-        "segment inactive start no sequence.",
-    },
-)
-ProgressStatusType = described_enum(
-    ProgressStatus,
-    name="ProgressStatus",
-    description="Where a step of a customer's sequence stands: SCHEDULED waits for its time, "
-    "SENDING is claimed by a worker, SENT, FAILED and SKIPPED are final.",
-    values={
-        ProgressStatus.SCHEDULED: "Waiting for scheduledAt (or for the rate limit to free).",
-        ProgressStatus.SENDING: "Claimed by a worker under a lease; retried with the same "
-        "Message-ID if the worker dies.",
-        ProgressStatus.SENT: "Accepted by the SMTP server (or written to the outbox).",
-        ProgressStatus.FAILED: "Given up: rejected (5xx), template or coupon unusable, or 5 "
-        "transient failures; lastError says why.",
-        ProgressStatus.SKIPPED: "Not sent: unsubscribed, customer gone, exited the segment, "
-        "step removed or over maxSends; lastError says why.",
-    },
-)
-
-DEFAULT_SENT_DAYS = 30
-OPENED = (
-    "Rows opened at least once, machine opens (privacy proxies, scanners) included; "
-    "counted while open tracking is on."
-)
-HUMAN_OPENED = "Rows opened at least once by a reader: machine opens left out."
-CLICKED = "Rows with at least one tracked link clicked."
-OPEN_RATE = "opened / sent, 0 to 1; null when nothing was sent."
-HUMAN_OPEN_RATE = "humanOpened / sent, 0 to 1 (machine opens left out); null when nothing was sent."
-CLICK_RATE = "clicked / sent, 0 to 1; null when nothing was sent."
-CONVERTED = (
-    "Rows an imported order was attributed to: the customer's last click in the mail within "
-    "the attribution window before the order, or the mail's coupon used; canceled orders not."
-)
-REVENUE = "Grand totals of the orders attributed to the rows, in the orders' currencies."
-CONVERSION_RATE = "converted / sent, 0 to 1; null when nothing was sent."
-
-
-def _rate(count: int, sent: int) -> float | None:
-    return None if sent == 0 else count / sent
-
-
-@strawberry.type
-class EngagementRates:
-    """The rates every count of sent rows shows, each over the rows sent (null when none were).
-
-    Its subclasses declare the counts, each with a description of what it counts there.
-    """
-
-    if TYPE_CHECKING:
-        sent: int
-        opened: int
-        human_opened: int
-        clicked: int
-        converted: int
-
-    @strawberry.field(description=OPEN_RATE)
-    def open_rate(self) -> float | None:
-        return _rate(self.opened, self.sent)
-
-    @strawberry.field(description=HUMAN_OPEN_RATE)
-    def human_open_rate(self) -> float | None:
-        return _rate(self.human_opened, self.sent)
-
-    @strawberry.field(description=CLICK_RATE)
-    def click_rate(self) -> float | None:
-        return _rate(self.clicked, self.sent)
-
-    @strawberry.field(description=CONVERSION_RATE)
-    def conversion_rate(self) -> float | None:
-        return _rate(self.converted, self.sent)
 
 
 def _id(value: int) -> strawberry.ID:
@@ -164,45 +82,6 @@ class SalesRule:
         return copy_fields(
             cls, row, id=_id(row.id), available_for_coupons=rules.available_for_coupons(row)
         )
-
-
-@strawberry.type(description="Progress rows of one step, counted by status.")
-class StepStats(EngagementRates):
-    sequence_id: strawberry.ID = strawberry.field(description="The step's id.")
-    trigger_event: TriggerEventType = strawberry.field(  # type: ignore[valid-type]
-        description="The step's trigger (for a deleted step: that of its newest rows)."
-    )
-    step_number: int = strawberry.field(
-        description="The step's number (for a deleted step: that of its newest rows)."
-    )
-    total: int = strawberry.field(description="All rows of the step.")
-    scheduled: int = strawberry.field(description="Rows waiting to be sent.")
-    sending: int = strawberry.field(description="Rows being sent now.")
-    sent: int = strawberry.field(description="Rows sent.")
-    failed: int = strawberry.field(description="Rows that failed.")
-    skipped: int = strawberry.field(description="Rows skipped (unsubscribed, exited, ...).")
-    unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
-    opened: int = strawberry.field(description=OPENED)
-    human_opened: int = strawberry.field(description=HUMAN_OPENED)
-    clicked: int = strawberry.field(description=CLICKED)
-    converted: int = strawberry.field(description=CONVERTED)
-    revenue: Decimal = strawberry.field(description=REVENUE)
-
-    @classmethod
-    def of(
-        cls, sequence_id: int, trigger: TriggerEvent, step_number: int, counts: StatusCounts
-    ) -> StepStats:
-        return copy_fields(
-            cls,
-            counts,
-            sequence_id=_id(sequence_id),
-            trigger_event=trigger,
-            step_number=step_number,
-        )
-
-    @classmethod
-    def of_step(cls, step: StepStatsData) -> StepStats:
-        return cls.of(step.sequence_id, step.trigger_event, step.step_number, step.counts)
 
 
 @strawberry.type(description="One step of a segment's enter or exit sequence.")
@@ -358,54 +237,6 @@ class SequenceProgress:
         )
 
 
-@strawberry.type(description="Messages sent on one UTC day.")
-class DayCount:
-    day: date = strawberry.field(description="The UTC day.")
-    count: int = strawberry.field(description="Rows sent that day.")
-
-
-@strawberry.type(description="A segment's progress rows counted by status, in total and per step.")
-class AutomationStats(EngagementRates):
-    segment_id: strawberry.ID = strawberry.field(description="The segment.")
-    total: int = strawberry.field(description="All rows of the segment.")
-    scheduled: int = strawberry.field(description="Rows waiting to be sent.")
-    sending: int = strawberry.field(description="Rows being sent now.")
-    sent: int = strawberry.field(description="Rows sent.")
-    failed: int = strawberry.field(description="Rows that failed.")
-    skipped: int = strawberry.field(description="Rows skipped.")
-    unique_customers: int = strawberry.field(description="Distinct customers among the rows.")
-    opened: int = strawberry.field(description=OPENED)
-    human_opened: int = strawberry.field(description=HUMAN_OPENED)
-    clicked: int = strawberry.field(description=CLICKED)
-    converted: int = strawberry.field(description=CONVERTED)
-    revenue: Decimal = strawberry.field(description=REVENUE)
-    steps: list[StepStats] = strawberry.field(
-        description="Per step, enter before exit, then by step number; deleted steps that "
-        "left rows are listed too."
-    )
-
-    @strawberry.field(description="Rows sent per UTC day, oldest first, every day listed.")
-    async def sent_per_day(
-        self,
-        days: Annotated[
-            int, strawberry.argument(description="The last N days up to today, 1 to 366.")
-        ] = DEFAULT_SENT_DAYS,
-    ) -> list[DayCount]:
-        found = await sent_per_day_of(int(self.segment_id), days=days, now=datetime.now(UTC))
-        return [DayCount(day=day, count=count) for day, count in found]
-
-    @classmethod
-    def of(
-        cls, segment_id: int, counts: StatusCounts, steps: list[StepStatsData]
-    ) -> AutomationStats:
-        return copy_fields(
-            cls,
-            counts,
-            segment_id=_id(segment_id),
-            steps=[StepStats.of_step(step) for step in steps],
-        )
-
-
 @strawberry.type(description="A coupon code of a sales rule.")
 class Coupon:
     code: str = strawberry.field(description="The code a customer enters.")
@@ -473,44 +304,5 @@ class AutomationSettings:
         return copy_fields(cls, settings)
 
 
-@strawberry.type(description="A stored report of the 24 hours before it was made.")
-class AutomationReport(EngagementRates):
-    id: strawberry.ID = strawberry.field(description="The report's id.")
-    created_at: datetime = strawberry.field(description="When it was made.")
-    period_start: datetime = strawberry.field(description="Start of the period counted.")
-    period_end: datetime = strawberry.field(description="End of the period counted.")
-    sent: int = strawberry.field(description="Rows sent in the period.")
-    failed: int = strawberry.field(description="Rows that failed in the period.")
-    skipped: int = strawberry.field(description="Rows skipped in the period.")
-    scheduled: int = strawberry.field(description="Rows waiting when the report was made.")
-    total_active: int = strawberry.field(
-        description="Active segments with automation on and an active step."
-    )
-    opened: int = strawberry.field(
-        description="Rows sent in the period and opened by its end, machine opens included."
-    )
-    human_opened: int = strawberry.field(
-        description="Rows sent in the period and opened by a reader by its end."
-    )
-    clicked: int = strawberry.field(
-        description="Rows sent in the period with a tracked link clicked by its end."
-    )
-    converted: int = strawberry.field(
-        description="Rows sent in the period that an order created by its end was attributed to."
-    )
-    revenue: Decimal = strawberry.field(
-        description="Grand totals of the orders created by the period's end that were "
-        "attributed to rows sent in the period."
-    )
-
-    @classmethod
-    def of(cls, row: orm.AutomationReport) -> AutomationReport:
-        return copy_fields(cls, row, id=_id(row.id))
-
-
 def template_connection(page: Page[TemplateRow]) -> Connection[NewsletterTemplate]:
     return connection_of(page, template_cursor, NewsletterTemplate.of)
-
-
-def report_connection(page: Page[orm.AutomationReport]) -> Connection[AutomationReport]:
-    return connection_of(page, report_cursor, AutomationReport.of)
