@@ -19,9 +19,12 @@ from urllib.parse import unquote, urlsplit
 from aiosmtplib import (
     SMTP,
     SMTPException,
+    SMTPHeloError,
     SMTPNotSupported,
-    SMTPRecipientsRefused,
+    SMTPRecipientRefused,
     SMTPResponseException,
+    SMTPSenderRefused,
+    SMTPStatus,
 )
 
 from models.mail.message import OutgoingMessage
@@ -63,10 +66,8 @@ def _response_error(code: int, text: str, detail: str = "") -> DeliveryError:
 
 def delivery_error(error: Exception) -> DeliveryError:
     """Classify what aiosmtplib raised while sending one message."""
-    if isinstance(error, SMTPRecipientsRefused):
-        # One recipient per message: the first refusal is the answer.
-        refused = error.recipients[0]
-        return _response_error(refused.code, refused.message, f" (recipient {refused.recipient})")
+    if isinstance(error, SMTPRecipientRefused):
+        return _response_error(error.code, error.message, f" (recipient {error.recipient})")
     if isinstance(error, SMTPResponseException):
         return _response_error(error.code, error.message)
     if isinstance(error, SMTPNotSupported | ValueError):
@@ -167,6 +168,7 @@ class SmtpTransport:
         )
         try:
             await connection.connect()
+            await _greet(connection)
         except (SMTPException, OSError) as error:
             connection.close()
             # Refusals while connecting or logging in say nothing about this message (a
@@ -180,12 +182,7 @@ class SmtpTransport:
 
     async def _send_over(self, connection: SMTP, message: OutgoingMessage) -> None:
         try:
-            await connection.sendmail(
-                message.sender.address,
-                [message.recipient.address],
-                message.data,
-                mail_options=["SMTPUTF8"] if message.needs_smtputf8 else [],
-            )
+            await _transaction(connection, message)
         except BaseException:
             connection.close()
             raise
@@ -200,6 +197,53 @@ class SmtpTransport:
             await connection.quit()
         except (SMTPException, OSError):
             connection.close()
+
+
+async def _greet(connection: SMTP) -> None:
+    """EHLO (HELO from a server without ESMTP) right after connecting, so each transaction
+    knows the server's extensions before its MAIL command."""
+    if connection.is_ehlo_or_helo_needed:
+        try:
+            await connection.ehlo()
+        except SMTPHeloError:
+            if not connection.is_connected:
+                raise
+            await connection.helo()
+
+
+# What would end an address on an SMTP command line or smuggle parameters into it.
+_NOT_IN_ADDRESS = re.compile(r'[\s<>"]')
+
+
+def _path(address: str, encoding: str) -> bytes:
+    if not address or _NOT_IN_ADDRESS.search(address):
+        raise ValueError(f"Address {address!r} cannot be sent on an SMTP command line")
+    return b"<" + address.encode(encoding) + b">"
+
+
+async def _transaction(connection: SMTP, message: OutgoingMessage) -> None:
+    """MAIL, RCPT and DATA for one built message, as aiosmtplib's `sendmail` runs them for
+    one recipient, without the work a built message does not need: its addresses are bare
+    (no display names to parse out) and its lines already end in CRLF, so its SIZE is its
+    length. No RSET after a refusal: the caller closes a connection that raised anything."""
+    encoding = "ascii"
+    options: list[bytes] = []
+    if connection.supports_extension("size"):
+        options.append(b"SIZE=%d" % len(message.data))
+    if message.needs_smtputf8:
+        if not connection.supports_extension("smtputf8"):
+            raise SMTPNotSupported("SMTPUTF8 is not supported by this server")
+        encoding = "utf-8"
+        options.append(b"SMTPUTF8")
+    sender = _path(message.sender.address, encoding)
+    recipient = _path(message.recipient.address, encoding)
+    response = await connection.execute_command(b"MAIL", b"FROM:" + sender, *options)
+    if response.code != SMTPStatus.completed:
+        raise SMTPSenderRefused(response.code, response.message, message.sender.address)
+    response = await connection.execute_command(b"RCPT", b"TO:" + recipient)
+    if response.code not in (SMTPStatus.completed, SMTPStatus.will_forward):
+        raise SMTPRecipientRefused(response.code, response.message, message.recipient.address)
+    await connection.data(message.data)
 
 
 class OutboxTransport:

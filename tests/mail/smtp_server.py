@@ -46,6 +46,7 @@ class ReceivedMessage:
     rcpt_tos: list[str]
     data: bytes
     message: EmailMessage
+    mail_options: list[str]
 
 
 @dataclass
@@ -79,7 +80,7 @@ class _Controller(Controller):
 class SmtpServer:
     """aiosmtpd on 127.0.0.1; also the handler its sessions call (from the server thread)."""
 
-    def __init__(self, *, login: tuple[str, str] | None = None) -> None:
+    def __init__(self, *, login: tuple[str, str] | None = None, smtputf8: bool = False) -> None:
         self.port = unused_port()
         self.login = login
         self.messages: list[ReceivedMessage] = []
@@ -94,7 +95,7 @@ class SmtpServer:
         self._held = 0
         self._release = threading.Event()
         self._changed = threading.Condition()
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
         if login is not None:
             # MAIL refuses unauthenticated sessions (handle_MAIL); aiosmtpd's own
             # auth_required would warn about plain-text AUTH on every connection.
@@ -233,7 +234,11 @@ class SmtpServer:
                 parsed = message_from_bytes(data, policy=default_policy)
                 assert isinstance(parsed, EmailMessage)
                 received = ReceivedMessage(
-                    str(envelope.mail_from), list(envelope.rcpt_tos), data, parsed
+                    str(envelope.mail_from),
+                    list(envelope.rcpt_tos),
+                    data,
+                    parsed,
+                    list(envelope.mail_options),
                 )
                 self.messages.append(received)
         return _reply(code)

@@ -103,6 +103,63 @@ async def test_refused_recipient(smtp_server, transport, code, error, reason):
     assert [m.rcpt_tos for m in smtp_server.messages] == [["customer2@example.com"]]
 
 
+async def test_the_envelope_declares_the_exact_size_and_the_bytes_arrive_unchanged(
+    smtp_server, transport
+):
+    message = mail(4)
+
+    await transport.send(message)
+
+    [received] = smtp_server.messages
+    assert received.mail_options == [f"SIZE={len(message.data)}"]
+    assert received.data == message.data
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["two words@example.com", "x@example.com> NOTIFY=NEVER", 'quote"d@example.com', ""],
+)
+async def test_an_address_that_would_break_the_command_line_is_refused_for_good(
+    smtp_server, transport, address
+):
+    with pytest.raises(PermanentDeliveryError) as raised:
+        await transport.send(mail(recipient=address or " "))
+
+    assert raised.value.code is None
+    assert raised.value.reason.startswith("SMTP cannot send this message: Address ")
+    assert raised.value.reason.endswith(" cannot be sent on an SMTP command line")
+    assert smtp_server.messages == []
+    await transport.send(mail(2))
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["customer2@example.com"]]
+
+
+async def test_a_non_ascii_address_travels_with_smtputf8():
+    message = mail(5, recipient="jürgen@bücher.example")
+    with SmtpServer(smtputf8=True) as server:
+        transport = SmtpTransport(server.url, timeout=10)
+        await transport.send(message)
+        await transport.close()
+
+    [received] = server.messages
+    assert (received.rcpt_tos, received.mail_options, received.data) == (
+        ["jürgen@bücher.example"],
+        [f"SIZE={len(message.data)}", "SMTPUTF8"],
+        message.data,
+    )
+
+
+async def test_a_non_ascii_address_to_a_server_without_smtputf8_is_refused_for_good(
+    smtp_server, transport
+):
+    with pytest.raises(PermanentDeliveryError) as raised:
+        await transport.send(mail(recipient="jürgen@bücher.example"))
+
+    assert raised.value.reason == (
+        "SMTP cannot send this message: SMTPUTF8 is not supported by this server"
+    )
+    assert smtp_server.messages == []
+
+
 async def test_server_down_is_transient():
     port = unused_port()
     transport = SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=5)
