@@ -41,7 +41,11 @@ async def claim_due(
     PostgreSQL skips rows another worker is claiming (`SKIP LOCKED`); SQLite has one
     writer at a time, so the UPDATE itself is the claim. A customer with a row still being
     sent (by any worker, or by this one's batch in flight) waits for it: their rows go out
-    one after another, and the rate limit counts every earlier send.
+    one after another, and the rate limit counts every earlier send. The customers with a
+    row being sent are read once per claim (NOT IN, hashed), not looked up per due row: the
+    planner's estimates lag behind a burst of newly scheduled rows, and a correlated NOT
+    EXISTS then probed every row being sent for every due row, which made each claim
+    cost as much as the SMTP transactions of its batch.
     """
     lock = " FOR UPDATE OF d SKIP LOCKED" if kind == "postgres" else ""
     rows = await conn.execute_query_dict(
@@ -50,8 +54,8 @@ async def claim_due(
             "UPDATE sequence_progress SET status = 'sending', lease_until = $1, "
             "attempts = attempts + 1, updated_at = $2 "
             f"WHERE id IN (SELECT d.id {_due(kind)} AND d.scheduled_at <= $3 "
-            "AND NOT EXISTS (SELECT 1 FROM sequence_progress b "
-            "WHERE b.customer_id = d.customer_id AND b.status = 'sending') "
+            "AND d.customer_id NOT IN (SELECT b.customer_id FROM sequence_progress b "
+            "WHERE b.status = 'sending') "
             f"ORDER BY d.scheduled_at, d.id LIMIT $4{lock}) RETURNING id",
         ),
         [lease_until, now, now, limit],
