@@ -7,26 +7,21 @@ months after the mail was sent and must still work.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from itsdangerous import BadData
 
-from itsdangerous import BadData, URLSafeSerializer
+from models.mail.signing import serializer
 
 _UNSUBSCRIBE = "segmentql.mail.unsubscribe"
 
 
-@lru_cache(maxsize=16)
-def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=purpose)
-
-
 def unsubscribe_token(secret: str, customer_id: int) -> str:
-    return _serializer(secret, _UNSUBSCRIBE).dumps(customer_id)
+    return serializer(secret, _UNSUBSCRIBE).dumps(customer_id)
 
 
 def read_unsubscribe_token(secret: str, token: str) -> int | None:
     """The customer id a token names; None when it was not signed with `secret` for this use."""
     try:
-        value = _serializer(secret, _UNSUBSCRIBE).loads(token)
+        value = serializer(secret, _UNSUBSCRIBE).loads(token)
     except BadData:
         return None
     return value if isinstance(value, int) else None

@@ -8,9 +8,9 @@ is refused by the others. No timestamp, as for unsubscribe: mail is read months 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from itsdangerous import BadData
 
-from itsdangerous import BadData, URLSafeSerializer
+from models.mail.signing import serializer
 
 _OPEN = "segmentql.mail.open"
 _CLICK = "segmentql.mail.click"
@@ -18,32 +18,27 @@ OPEN_PATH = "/t/o/"
 CLICK_PATH = "/t/c/"
 
 
-@lru_cache(maxsize=16)
-def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret, salt=purpose)
-
-
 def open_token(secret: str, progress_id: int) -> str:
-    return _serializer(secret, _OPEN).dumps(progress_id)
+    return serializer(secret, _OPEN).dumps(progress_id)
 
 
 def read_open_token(secret: str, token: str) -> int | None:
     """The progress id a pixel token names; None when it was not signed with `secret` for opens."""
     try:
-        value = _serializer(secret, _OPEN).loads(token)
+        value = serializer(secret, _OPEN).loads(token)
     except BadData:
         return None
     return value if type(value) is int else None
 
 
 def click_token(secret: str, progress_id: int, url: str) -> str:
-    return _serializer(secret, _CLICK).dumps([progress_id, url])
+    return serializer(secret, _CLICK).dumps([progress_id, url])
 
 
 def read_click_token(secret: str, token: str) -> tuple[int, str] | None:
     """(progress id, original URL) of a click token; None when not signed for clicks."""
     try:
-        value = _serializer(secret, _CLICK).loads(token)
+        value = serializer(secret, _CLICK).loads(token)
     except BadData:
         return None
     if (
