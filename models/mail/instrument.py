@@ -23,12 +23,22 @@ MAX_TRACKED_URL = 2048
 _WEB = ("http://", "https://")
 # An attribute list: quoted values may hold `>` and `<`.
 _ATTRS = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-_TOKENS = re.compile(
+_END_OF_NAME = r"(?=[\s/>])"
+# What the scan stops at: an `<a>` start tag or a `</body>` end tag.
+_WANTED = rf"(?P<link><a{_END_OF_NAME}{_ATTRS}>)|(?P<body_end></body{_END_OF_NAME}{_ATTRS}>)"
+# What it steps over, token by token: comments, raw-text elements, other tags, text, and a
+# `<` that starts no tag.
+_SKIPPED = (
     r"<!--.*?(?:-->|\Z)"
-    rf"|<(script|style)\b{_ATTRS}>.*?(?:</\1\s*>|\Z)"
-    rf"|<(/?)([a-z][^\s/>]*){_ATTRS}>",
-    re.IGNORECASE | re.DOTALL,
+    rf"|<(?P<raw>script|style)\b{_ATTRS}>.*?(?:</(?P=raw)\s*>|\Z)"
+    rf"|</?[a-z][^\s/>]*{_ATTRS}>"
+    r"|[^<]+|<"
 )
+# Matched from a token boundary, so what lies inside a skipped token is never wanted; the
+# regular expression engine steps over the skipped tokens, not a Python loop. Each skipped
+# token is atomic: after the last wanted token the match fails in linear time instead of
+# retrying every other way to cut the text into tokens.
+_NEXT_WANTED = re.compile(rf"(?>{_SKIPPED})*?(?:{_WANTED})", re.IGNORECASE | re.DOTALL)
 
 
 class _StartTag(HTMLParser):
@@ -48,16 +58,13 @@ def _scan(html: str) -> tuple[list[tuple[int, int]], int | None]:
     """(start, end) of each `<a>` start tag, and where the first `</body>` starts."""
     links = []
     body_end = None
-    for token in _TOKENS.finditer(html):
-        name = token.group(3)
-        if name is None:
-            continue
-        name = name.lower()
-        if token.group(2):
-            if name == "body" and body_end is None:
-                body_end = token.start()
-        elif name == "a":
-            links.append(token.span())
+    position = 0
+    while (found := _NEXT_WANTED.match(html, position)) is not None:
+        if found["link"] is not None:
+            links.append(found.span("link"))
+        elif body_end is None:
+            body_end = found.start("body_end")
+        position = found.end()
     return links, body_end
 
 
