@@ -279,8 +279,10 @@ async def _coupons(
         )
     if requests:
         async with transaction() as conn:
-            found.update(await coupons_for_progress(conn, requests, now))
-            await sql.store_coupon_codes(conn, dialect(conn), [r.progress_id for r in requests])
+            generated = await coupons_for_progress(conn, requests, now)
+            codes = {progress_id: coupon.code for progress_id, coupon in generated.items()}
+            await sql.store_coupon_codes(conn, dialect(conn), codes)
+        found.update(generated)
     return found
 
 

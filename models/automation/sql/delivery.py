@@ -158,57 +158,66 @@ async def renew_leases(
 async def mark_sent(
     conn: BaseDBAsyncClient, kind: Dialect, sends: Sequence[Sent], *, source: str, now: datetime
 ) -> set[int]:
-    """In the caller's transaction, for each row this worker still owns: SENT, its queue
-    record, linked to it, and the send counted. The ids of the rows marked.
+    """In the caller's transaction, for each row this worker still owns: SENT, linked to its
+    queue record, and the send counted. The ids of the rows marked.
 
     A handful of statements for the whole group, whatever its size: marking row by row
-    cost more round trips per message than the SMTP transaction itself."""
+    cost more round trips per message than the SMTP transaction itself. The queue records
+    are written first, so one UPDATE both marks a row and links its record; the records
+    of rows another worker owns by now (a lease lost mid-send) are deleted again."""
     if not sends:
         return set()
-    owned, params = _claimed_by_us({s.progress_id: s.attempts for s in sends}, 2)
-    marked_rows = await conn.execute_query_dict(
-        bind(
-            kind,
-            "UPDATE sequence_progress SET status = 'sent', sent_at = $1, updated_at = $1, "
-            f"lease_until = NULL, last_error = NULL WHERE {owned} RETURNING id",
-        ),
-        [now, *params],
-    )
-    marked = {int(row["id"]) for row in marked_rows}
-    mine = [s for s in sends if s.progress_id in marked]
-    if not mine:
-        return marked
     queued = await conn.execute_query_dict(
         bind(
             kind,
             "INSERT INTO newsletter_queue (template_id, customer_id, recipient_email, subject, "
             "message_id, automation_source, automation_source_id, sent_at) "
-            f"VALUES {_rows(len(mine), 8)} RETURNING id, message_id",
+            f"VALUES {_rows(len(sends), 8)} RETURNING id, message_id",
         ),
         [
             value
-            for s in mine
+            for s in sends
             for value in (s.template_id, s.customer_id, s.recipient, s.subject, s.message_id)
             + (source, s.segment_id, now)
         ],
     )
     queue_ids = {row["message_id"]: row["id"] for row in queued}
-    link = [(s.progress_id, queue_ids[s.message_id], s.message_id) for s in mine]
-    queue_cases = " ".join(
-        f"WHEN ${3 * i + 1} THEN CAST(${3 * i + 2} AS BIGINT)" for i in range(len(link))
+    # (id, attempts, queue id, Message-ID) per row; typed, as VALUES has no column types.
+    owned = ", ".join(
+        f"(CAST(${4 * i + 2} AS BIGINT), CAST(${4 * i + 3} AS INTEGER), "
+        f"CAST(${4 * i + 4} AS BIGINT), CAST(${4 * i + 5} AS TEXT))"
+        for i in range(len(sends))
     )
-    id_cases = " ".join(
-        f"WHEN ${3 * i + 1} THEN CAST(${3 * i + 3} AS TEXT)" for i in range(len(link))
-    )
-    ids = ", ".join(f"${3 * i + 1}" for i in range(len(link)))
-    await conn.execute_query(
+    marked_rows = await conn.execute_query_dict(
         bind(
             kind,
-            f"UPDATE sequence_progress SET queue_id = CASE id {queue_cases} END, "
-            f"message_id = CASE id {id_cases} END WHERE id IN ({ids})",
+            "UPDATE sequence_progress SET status = 'sent', sent_at = $1, updated_at = $1, "
+            "lease_until = NULL, last_error = NULL, queue_id = v.column3, "
+            f"message_id = v.column4 FROM (VALUES {owned}) AS v "
+            "WHERE sequence_progress.id = v.column1 AND sequence_progress.attempts = v.column2 "
+            "AND sequence_progress.status = 'sending' RETURNING id",
         ),
-        [value for row in link for value in row],
+        [now]
+        + [
+            value
+            for s in sends
+            for value in (s.progress_id, s.attempts, queue_ids[s.message_id], s.message_id)
+        ],
     )
+    marked = {int(row["id"]) for row in marked_rows}
+    lost = [queue_ids[s.message_id] for s in sends if s.progress_id not in marked]
+    if lost:
+        await conn.execute_query(
+            bind(
+                kind,
+                f"DELETE FROM newsletter_queue WHERE id IN "
+                f"({', '.join(f'${i + 1}' for i in range(len(lost)))})",
+            ),
+            lost,
+        )
+    mine = [s for s in sends if s.progress_id in marked]
+    if not mine:
+        return marked
     # Summed first: one statement may not update the same count twice.
     counts = Counter((s.sequence_id, s.customer_id) for s in mine)
     await conn.execute_query(
@@ -232,16 +241,18 @@ def _rows(count: int, width: int) -> str:
 
 
 async def store_coupon_codes(
-    conn: BaseDBAsyncClient, kind: Dialect, progress_ids: list[int]
+    conn: BaseDBAsyncClient, kind: Dialect, codes: Mapping[int, str]
 ) -> None:
-    """Copy each row's coupon code onto it, so the row shows it from before the send on."""
-    marks = ", ".join(f"${i + 1}" for i in range(len(progress_ids)))
+    """Copy each row's coupon code (progress id -> code) onto it, so the row shows it from
+    before the send on."""
+    values = ", ".join(
+        f"(CAST(${2 * i + 1} AS BIGINT), CAST(${2 * i + 2} AS TEXT))" for i in range(len(codes))
+    )
     await conn.execute_query(
         bind(
             kind,
-            "UPDATE sequence_progress SET coupon_code = "
-            "(SELECT c.code FROM coupon c WHERE c.progress_id = sequence_progress.id) "
-            f"WHERE id IN ({marks})",
+            f"UPDATE sequence_progress SET coupon_code = v.column2 FROM (VALUES {values}) AS v "
+            "WHERE sequence_progress.id = v.column1",
         ),
-        progress_ids,
+        [value for progress_id, code in codes.items() for value in (progress_id, code)],
     )
