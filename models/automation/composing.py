@@ -48,7 +48,7 @@ def compose(
     row: SequenceProgress,
 ) -> Composed:
     """The message, from what the batch read; raises Undeliverable when it must not be sent."""
-    customer = batch.customers.get(row.customer_id)
+    customer = batch.recipients.get(row.customer_id)
     if customer is None:
         raise Undeliverable(ProgressStatus.SKIPPED, CUSTOMER_GONE)
     if customer.id not in batch.subscribed:
@@ -66,12 +66,12 @@ def compose(
         raise Undeliverable(ProgressStatus.FAILED, coupon)
     link = unsubscribe_url(mailer.public_url, mailer.secret, customer.id)
     variables = template_variables(
-        customer_firstname=customer.firstname or "",
-        customer_lastname=customer.lastname or "",
+        customer_firstname=customer.firstname,
+        customer_lastname=customer.lastname,
         customer_email=customer.email,
         segment_name=batch.segments[row.segment_id].name,  # type: ignore[attr-defined]
         step_number=row.step_number,
-        store_name=batch.store_names.get(customer.id, ""),
+        store_name=customer.store_name,
         unsubscribe_url=link,
         coupon=None if coupon is None else _details(coupon, batch.rules[coupon.rule_id]),  # type: ignore[attr-defined]
     )

@@ -29,7 +29,7 @@ from models.mail.links import read_unsubscribe_token
 from models.mail.transport import OutboxTransport, SmtpTransport
 from models.segments.orm import Segment
 from models.store.customers import Customer
-from models.store.reference import SalesRule, Store
+from models.store.reference import SalesRule, Store, Website
 from tests.automation.step_rows import WELCOME, progress, welcome_rows
 from tests.mail.smtp_server import SmtpServer
 from tests.segments.segment_rows import customers_named
@@ -123,6 +123,29 @@ async def test_a_due_row_is_sent_and_marked_with_its_queue_record(db, smtp_serve
     assert (await SequenceSendCount.get(sequence_id=step.id, customer_id=1)).sends == 1
     untouched = await SequenceProgress.get(id=later.id)
     assert (untouched.status, untouched.attempts) == (ProgressStatus.SCHEDULED, 0)
+
+
+async def test_the_store_name_is_the_store_views_else_the_websites(db, smtp_server):
+    segment = await _store({1: "Ann", 2: "Bob", 3: "Cy"})
+    await Store.create(id=2, website_id=1, code="unnamed", name="")
+    await Customer.filter(id=2).update(store_id=None)
+    await Customer.filter(id=3).update(store_id=2)
+    await Website.filter(id=1).update(name="Example Website")
+    step = await _step(segment)
+    for customer_id in (1, 2, 3):
+        await _row(step, customer_id)
+
+    await send_due(mailer_for(smtp_server), now=at(NOW))
+
+    welcomes = {
+        m.rcpt_tos[0]: _body(m.message).split("welcome to ")[1].split(".")[0]
+        for m in smtp_server.messages
+    }
+    assert welcomes == {
+        "c1@example.com": "Example Store",
+        "c2@example.com": "Example Website",
+        "c3@example.com": "Example Website",
+    }
 
 
 async def test_running_twice_sends_once(db, smtp_server):
