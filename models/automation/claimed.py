@@ -46,11 +46,13 @@ class BatchLease:
 
 class PendingMarks:
     """Accepted sends, marked in groups: a group is written when it is full, when its oldest
-    send has waited long enough, and when the batch ends.
+    send has waited long enough, and when the batch ends (`finish`).
 
     Marking row by row cost more round trips per message than its SMTP transaction. A
-    worker that dies holding a group leaves those rows SENDING; the sweep sends them
-    again with the same Message-ID, so a crash can repeat at most one group.
+    group is written in the background, so the send that filled it goes on to the next
+    message instead of waiting for the database. A worker that dies holding a group
+    leaves those rows SENDING; the sweep sends them again with the same Message-ID, so a
+    crash can repeat the groups not yet written.
     """
 
     GROUP = 25
@@ -61,22 +63,30 @@ class PendingMarks:
         self.marked = 0
         self._waiting: list[sql.Sent] = []
         self._oldest = datetime.max.replace(tzinfo=UTC)
-        self._writing = asyncio.Lock()
+        self._writing: set[asyncio.Task[None]] = set()
 
-    async def add(self, sent: sql.Sent, now: datetime) -> None:
+    def add(self, sent: sql.Sent, now: datetime) -> None:
         if not self._waiting:
             self._oldest = now
         self._waiting.append(sent)
         if len(self._waiting) >= self.GROUP or now - self._oldest >= self.WAIT:
-            await self.flush(now)
+            self._write(now)
 
-    async def flush(self, now: datetime) -> None:
-        async with self._writing:
-            group, self._waiting = self._waiting, []
-            if not group:
-                return
-            async with transaction() as conn:
-                marked = await sql.mark_sent(
-                    conn, dialect(conn), group, source=AUTOMATION_SOURCE, now=now
-                )
-            self.marked += len(marked)
+    async def finish(self, now: datetime) -> None:
+        """Write what waits and wait for every group; the first failure is raised."""
+        self._write(now)
+        writing, self._writing = self._writing, set()
+        await asyncio.gather(*writing)
+
+    def _write(self, now: datetime) -> None:
+        group, self._waiting = self._waiting, []
+        if group:
+            task = asyncio.create_task(self._mark(group, now))
+            self._writing.add(task)
+
+    async def _mark(self, group: list[sql.Sent], now: datetime) -> None:
+        async with transaction() as conn:
+            marked = await sql.mark_sent(
+                conn, dialect(conn), group, source=AUTOMATION_SOURCE, now=now
+            )
+        self.marked += len(marked)

@@ -190,8 +190,12 @@ async def _send_claimed(
                     mailer, settings, batch, claimed.coupons, lease, marks, row, now(), report
                 )
 
-    await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
-    await marks.flush(now())
+    try:
+        await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
+    finally:
+        # Also when a send failed unexpectedly or the batch was given up on: what the
+        # server accepted is marked, not sent again after the lease expires.
+        await marks.finish(now())
     report.sent = marks.marked
     return report
 
@@ -243,7 +247,7 @@ async def _deliver(
             report.retried += 1
     else:
         sent_times.append(now)
-        await marks.add(_sent(row, prepared), now)
+        marks.add(_sent(row, prepared), now)
 
 
 def _count(report: DeliveryReport, status: ProgressStatus) -> None:
