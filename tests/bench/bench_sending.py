@@ -764,7 +764,7 @@ async def main() -> None:
     parser.set_defaults(customers=20_000)
     parser.add_argument("--mails", type=int, default=2000, help="due rows (one per customer)")
     parser.add_argument("--connections", type=int, default=4, help="SMTP connections")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each side (median)")
     parser.add_argument("--dialect", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument(
         "--redis-url",

@@ -1,5 +1,5 @@
-"""Statements of delivery: claiming due rows under a lease, sweeping expired leases, and the
-next due time."""
+"""Statements of delivery: claiming due rows under a lease, sweeping expired leases, the next
+due time, renewing leases, storing coupon codes and marking rows sent."""
 
 from __future__ import annotations
 
@@ -93,21 +93,6 @@ async def next_due_at(conn: BaseDBAsyncClient, kind: Dialect) -> Any:
         [],
     )
     return rows[0]["due"] if rows else None
-
-
-async def sent_in_window(
-    conn: BaseDBAsyncClient, kind: Dialect, customer_id: int, since: datetime
-) -> list[Any]:
-    """When the customer was sent automation mail since `since`, oldest first."""
-    rows = await conn.execute_query_dict(
-        bind(
-            kind,
-            "SELECT sent_at FROM sequence_progress WHERE customer_id = $1 "
-            "AND status = 'sent' AND sent_at > $2 ORDER BY sent_at",
-        ),
-        [customer_id, since],
-    )
-    return [row["sent_at"] for row in rows]
 
 
 @dataclass(frozen=True)
