@@ -190,11 +190,16 @@ async def _send_claimed(
                     mailer, settings, batch, claimed.coupons, lease, marks, row, now(), report
                 )
 
+    customers = [asyncio.ensure_future(one_customer(r)) for r in by_customer.values()]
     try:
-        await asyncio.gather(*(one_customer(r) for r in by_customer.values()))
+        await asyncio.gather(*customers)
     finally:
-        # Also when a send failed unexpectedly or the batch was given up on: what the
-        # server accepted is marked, not sent again after the lease expires.
+        # After an unexpected error, or when the batch is given up on, the other customers
+        # stop where they are, and what the server accepted is still marked rather than
+        # sent again once the lease expires.
+        for customer in customers:
+            customer.cancel()
+        await asyncio.wait(customers)
         await marks.finish(now())
     report.sent = marks.marked
     return report

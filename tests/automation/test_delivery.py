@@ -376,6 +376,54 @@ async def test_without_smtp_the_message_lands_in_the_outbox(db, tmp_path: Path):
     assert f"Message-ID: <seq-progress-{row.id}@example.com>" in eml.read_text()
 
 
+class _FailsAfterTheFirst:
+    """The outbox, but the second customer's send fails with an unexpected error once the
+    first customer's message was written."""
+
+    def __init__(self, outbox: OutboxTransport) -> None:
+        self.outbox = outbox
+        self.first_written = asyncio.Event()
+
+    async def send(self, message: Any) -> None:
+        if message.recipient.address == "c2@example.com":
+            await self.first_written.wait()
+            raise RuntimeError("disk controller failed")
+        await self.outbox.send(message)
+        self.first_written.set()
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_an_unexpected_error_still_marks_what_was_accepted(db, tmp_path: Path):
+    segment = await _store({1: "Ann", 2: "Bob"})
+    step = await _step(segment)
+    accepted, failing = await _row(step, 1), await _row(step, 2)
+    mailer = Mailer(
+        transport=_FailsAfterTheFirst(OutboxTransport(tmp_path / "outbox")),
+        mail_from="shop@example.com",
+        public_url=PUBLIC_URL,
+        secret=SECRET,
+    )
+
+    with pytest.raises(RuntimeError, match="disk controller failed"):
+        await send_due(mailer, now=at(NOW))
+
+    sent, left = (
+        await SequenceProgress.get(id=accepted.id),
+        await SequenceProgress.get(id=failing.id),
+    )
+    queued = await NewsletterQueue.all().values_list("customer_id", "message_id")
+    assert (sent.status, sent.message_id) == (
+        ProgressStatus.SENT,
+        f"<seq-progress-{accepted.id}@example.com>",
+    )
+    assert queued == [(1, sent.message_id)]
+    # Left to the lease sweep, which sends it again with the same Message-ID.
+    assert (left.status, left.attempts, left.queue_id) == (ProgressStatus.SENDING, 1, None)
+    assert len(list((tmp_path / "outbox").iterdir())) == 1
+
+
 async def test_the_next_wake_up_is_the_earliest_due_row_or_expiring_lease(db):
     segment = await _store({1: "Ann", 2: "Bob"})
     step = await _step(segment)
