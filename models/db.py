@@ -47,6 +47,11 @@ def placeholder(conn: BaseDBAsyncClient | None = None) -> str:
     return "?" if dialect(conn) == "sqlite" else "${}"
 
 
+def numbered(count: int, first: int = 1) -> str:
+    """`$first, $first+1, ...`: the placeholders of `count` parameters, e.g. for an IN list."""
+    return ", ".join(f"${first + i}" for i in range(count))
+
+
 def bind(dialect: Dialect, sql: str) -> str:
     """Statements are written with asyncpg's `$n`; SQLite reads the same numbers as `?n`, so a
     placeholder may appear in any order and more than once on both."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.coupons.orm import Coupon
-from models.db import bind, dialect
+from models.db import bind, dialect, numbered
 from models.store.reference import SalesRule
 
 # No 0/O or 1/I: codes are read off a screen and typed in by hand.
@@ -105,7 +105,7 @@ async def _insert_new(
         )
         first = len(params) + 1
         params.extend(row)
-        marks = ", ".join(f"${first + i}" for i in range(len(row)))
+        marks = numbered(len(row), first)
         values.append(f"({marks}, 1, 1, 0, {'true' if dialect(conn) == 'postgres' else '1'})")
     await conn.execute_query(
         bind(

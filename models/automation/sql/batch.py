@@ -13,7 +13,7 @@ from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.db import Dialect, as_datetime, bind
+from models.db import Dialect, as_datetime, bind, numbered
 
 SUBSCRIBED = 1
 
@@ -30,10 +30,6 @@ class Recipient:
     store_name: str
 
 
-def _marks(count: int, first: int = 1) -> str:
-    return ", ".join(f"${first + i}" for i in range(count))
-
-
 async def recipients(
     conn: BaseDBAsyncClient, kind: Dialect, customer_ids: Collection[int]
 ) -> dict[int, Recipient]:
@@ -43,7 +39,7 @@ async def recipients(
             "SELECT c.id, c.email, c.firstname, c.lastname, "
             "COALESCE(NULLIF(s.name, ''), w.name, '') AS store_name FROM customer c "
             "LEFT JOIN store s ON s.id = c.store_id LEFT JOIN website w ON w.id = c.website_id "
-            f"WHERE c.id IN ({_marks(len(customer_ids))})",
+            f"WHERE c.id IN ({numbered(len(customer_ids))})",
         ),
         list(customer_ids),
     )
@@ -67,7 +63,7 @@ async def subscribed(
             kind,
             "SELECT customer_id FROM newsletter_subscriber "
             f"WHERE subscriber_status = {SUBSCRIBED} "
-            f"AND customer_id IN ({_marks(len(customer_ids))})",
+            f"AND customer_id IN ({numbered(len(customer_ids))})",
         ),
         list(customer_ids),
     )
@@ -85,8 +81,8 @@ async def send_counts(
         bind(
             kind,
             "SELECT sequence_id, customer_id, sends FROM sequence_send_count "
-            f"WHERE sequence_id IN ({_marks(len(step_ids))}) "
-            f"AND customer_id IN ({_marks(len(customer_ids), len(step_ids) + 1)})",
+            f"WHERE sequence_id IN ({numbered(len(step_ids))}) "
+            f"AND customer_id IN ({numbered(len(customer_ids), len(step_ids) + 1)})",
         ),
         [*step_ids, *customer_ids],
     )
@@ -102,7 +98,7 @@ async def sent_since(
             kind,
             "SELECT customer_id, sent_at FROM sequence_progress "
             "WHERE status = 'sent' AND sent_at > $1 "
-            f"AND customer_id IN ({_marks(len(customer_ids), 2)}) ORDER BY sent_at",
+            f"AND customer_id IN ({numbered(len(customer_ids), 2)}) ORDER BY sent_at",
         ),
         [since, *customer_ids],
     )

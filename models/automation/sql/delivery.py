@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.db import Dialect, bind, execute_count
+from models.db import Dialect, bind, execute_count, numbered
 
 # A row is due when its step is active and its segment active with automation on
 # (SEMANTICS §5); the global switch is checked before any of this runs.
@@ -122,9 +122,8 @@ def _claimed_by_us(rows: Mapping[int, int], first: int) -> tuple[str, list[Any]]
     for attempts, ids in by_attempts.items():
         number = first + len(params)
         params.append(attempts)
-        marks = ", ".join(f"${number + 1 + i}" for i in range(len(ids)))
         params.extend(ids)
-        terms.append(f"(attempts = ${number} AND id IN ({marks}))")
+        terms.append(f"(attempts = ${number} AND id IN ({numbered(len(ids), number + 1)}))")
     return f"status = 'sending' AND ({' OR '.join(terms)})", params
 
 
@@ -167,12 +166,8 @@ async def mark_sent(
         ],
     )
     queue_ids = {row["message_id"]: row["id"] for row in queued}
-    # (id, attempts, queue id, Message-ID) per row; typed, as VALUES has no column types.
-    owned = ", ".join(
-        f"(CAST(${4 * i + 2} AS BIGINT), CAST(${4 * i + 3} AS INTEGER), "
-        f"CAST(${4 * i + 4} AS BIGINT), CAST(${4 * i + 5} AS TEXT))"
-        for i in range(len(sends))
-    )
+    # (id, attempts, queue id, Message-ID) per row.
+    owned = _rows(len(sends), 4, first=2, types=("BIGINT", "INTEGER", "BIGINT", "TEXT"))
     marked_rows = await conn.execute_query_dict(
         bind(
             kind,
@@ -195,8 +190,7 @@ async def mark_sent(
         await conn.execute_query(
             bind(
                 kind,
-                f"DELETE FROM newsletter_queue WHERE id IN "
-                f"({', '.join(f'${i + 1}' for i in range(len(lost)))})",
+                f"DELETE FROM newsletter_queue WHERE id IN ({numbered(len(lost))})",
             ),
             lost,
         )
@@ -217,10 +211,16 @@ async def mark_sent(
     return marked
 
 
-def _rows(count: int, width: int) -> str:
-    """`($1, $2), ($3, $4)` for a multi-row VALUES of `count` rows of `width` values."""
+def _rows(count: int, width: int, *, first: int = 1, types: Sequence[str] = ()) -> str:
+    """`($1, $2), ($3, $4)` for a multi-row VALUES of `count` rows of `width` values, numbered
+    from `$first`. With `types` (one per column) each value is cast: a VALUES list in FROM
+    has no column types of its own to give its parameters."""
+
+    def value(number: int, column: int) -> str:
+        return f"CAST(${number} AS {types[column]})" if types else f"${number}"
+
     return ", ".join(
-        "(" + ", ".join(f"${row * width + i + 1}" for i in range(width)) + ")"
+        "(" + ", ".join(value(first + row * width + c, c) for c in range(width)) + ")"
         for row in range(count)
     )
 
@@ -230,9 +230,7 @@ async def store_coupon_codes(
 ) -> None:
     """Copy each row's coupon code (progress id -> code) onto it, so the row shows it from
     before the send on."""
-    values = ", ".join(
-        f"(CAST(${2 * i + 1} AS BIGINT), CAST(${2 * i + 2} AS TEXT))" for i in range(len(codes))
-    )
+    values = _rows(len(codes), 2, types=("BIGINT", "TEXT"))
     await conn.execute_query(
         bind(
             kind,

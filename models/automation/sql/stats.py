@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from models.db import Dialect, bind
+from models.db import Dialect, bind, numbered
 
 STATUSES = ("scheduled", "sending", "sent", "failed", "skipped")
 # Rows opened (any open), opened by a reader (not a machine open), and clicked.
@@ -73,7 +73,7 @@ async def step_counts(
     A step moved to another segment left its earlier rows in the old one, where they
     are that segment's history (as in `segment_status_counts`).
     """
-    marks = ", ".join(f"${i}" for i in range(1, len(sequence_ids) + 1))
+    marks = numbered(len(sequence_ids))
     by_status = ", ".join(
         f"SUM(CASE WHEN p.status = '{status}' THEN 1 ELSE 0 END) AS {status}" for status in STATUSES
     )
