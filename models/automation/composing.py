@@ -16,7 +16,7 @@ from models.coupons.orm import Coupon
 from models.mail.instrument import instrument
 from models.mail.links import unsubscribe_url
 from models.mail.message import Mailbox, OutgoingMessage, build_message, message_id
-from models.mail.render import RenderError, render, render_plain
+from models.mail.render import RenderError, render_email
 from models.mail.tracking import click_url, pixel_url
 from models.mail.variables import CouponDetails, template_variables
 from models.store.reference import SalesRule
@@ -76,18 +76,15 @@ def compose(
         coupon=None if coupon is None else _details(coupon, batch.rules[coupon.rule_id]),  # type: ignore[attr-defined]
     )
     try:
-        subject = render(template.subject, variables, html=False)
-        html = render(template.text, variables, html=True)
-        text = render_plain(template.text, variables)
+        rendered = render_email(template.subject, template.text, variables)
     except RenderError as error:
         raise Undeliverable(ProgressStatus.FAILED, f"Template {template.id}: {error}") from error
-    html = _tracked(mailer, settings, row.id, html, link)
     message = build_message(
         sender=Mailbox(template.sender_email or mailer.mail_from, template.sender_name or ""),
         recipient=Mailbox(customer.email),
-        subject=subject,
-        html=html,
-        text=text,
+        subject=rendered.subject,
+        html=_tracked(mailer, settings, row.id, rendered.html, link),
+        text=rendered.text,
         message_id=message_id(row.id, mailer.message_domain),
         unsubscribe_url=link,
     )

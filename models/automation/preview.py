@@ -11,27 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.automation.orm import EmailSequence, TriggerEvent
+from models.automation.sql.batch import recipients
 from models.automation.templates import get_template, template_not_found
 from models.coupons.rules import problem_of
+from models.db import connection, dialect
 from models.errors import DomainError, ErrorCode, FieldError
 from models.mail.links import unsubscribe_url
-from models.mail.render import RenderError, render, render_plain
+from models.mail.render import RenderedEmail, RenderError, render_email
 from models.mail.variables import CouponDetails, template_variables
 from models.segments.orm import Segment
-from models.store.customers import Customer
-from models.store.reads import store_names
 from models.store.reference import SalesRule
 
 SAMPLE_COUPON_CODE = "SAMPLE-CODE"
 # The step number a template shows when no step is named.
 DEFAULT_STEP_NUMBER = 1
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    subject: str
-    html: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,8 @@ async def render_preview(
     errors: list[FieldError] = []
     if template is None:
         errors.append(_renamed(template_not_found(template_id), "template_id"))
-    customer = await Customer.get_or_none(id=customer_id)
+    conn = connection()
+    customer = (await recipients(conn, dialect(conn), [customer_id])).get(customer_id)
     if customer is None:
         message = f"Customer {customer_id} does not exist."
         errors.append(FieldError("customer_id", ErrorCode.NOT_FOUND, message))
@@ -83,25 +77,22 @@ async def render_preview(
     if segment is not None and step_number is not None:
         coupon = await _sample_coupon(segment.id, step_number, now)
     variables = template_variables(
-        customer_firstname=customer.firstname or "",
-        customer_lastname=customer.lastname or "",
+        customer_firstname=customer.firstname,
+        customer_lastname=customer.lastname,
         customer_email=customer.email,
         segment_name=segment.name if segment is not None else "",
         step_number=number,
-        store_name=(await store_names([customer]))[customer.id],
+        store_name=customer.store_name,
         unsubscribe_url=unsubscribe_url(links.public_url, links.secret, customer.id),
         coupon=coupon,
     )
     try:
-        subject = render(template.subject, variables, html=False)
-        html = render(template.text, variables, html=True)
-        text = render_plain(template.text, variables)
+        # The same three parts delivery sends.
+        return render_email(template.subject, template.text, variables)
     except RenderError as error:
         raise DomainError.single(
             "template_id", ErrorCode.INVALID, f"Template {template.id}: {error}"
         ) from error
-    # The same three parts delivery sends.
-    return RenderedEmail(subject=subject, html=html, text=text)
 
 
 def _renamed(error: DomainError, field: str) -> FieldError:

@@ -119,6 +119,23 @@ def _compile(text: str, html: bool) -> _Compiled:
     return _Compiled(_ENVIRONMENTS[html].from_string(source), names)
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    html: str
+    text: str
+
+
+def render_email(subject: str, body: str, variables: Mapping[str, str]) -> RenderedEmail:
+    """A template's three parts as a message carries them: the subject, the HTML body and
+    the plain-text part derived from it. Raises RenderError."""
+    return RenderedEmail(
+        subject=render(subject, variables, html=False),
+        html=render(body, variables, html=True),
+        text=render_plain(body, variables),
+    )
+
+
 def render(text: str, variables: Mapping[str, str], *, html: bool) -> str:
     """Render a template; values are HTML-escaped when `html` (the body), raw for a subject."""
     compiled = _compile(text, html)

@@ -256,20 +256,3 @@ async def sales_totals_of_customers(customer_ids: Iterable[int]) -> dict[int, Sa
         )
         for customer_id in wanted
     }
-
-
-async def store_names(customers: Iterable[Customer]) -> dict[int, str]:
-    """Each customer's store view name, else its website's (mail says where it is from)."""
-    found = list(customers)
-    stores = {
-        s.id: s.name
-        for s in await Store.filter(id__in={c.store_id for c in found} - {None})  # type: ignore[attr-defined]
-    }
-    websites = {
-        w.id: w.name
-        for w in await Website.filter(id__in={c.website_id for c in found})  # type: ignore[attr-defined]
-    }
-    return {
-        c.id: stores.get(c.store_id) or websites.get(c.website_id, "")  # type: ignore[attr-defined]
-        for c in found
-    }
