@@ -19,6 +19,7 @@ scheduling's here, and those of committed store writes (conversions) through
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
@@ -78,11 +79,7 @@ async def publish_progress(redis: Any, changes: Iterable[tuple[int, int]]) -> No
 def install_progress_events(redis: Any) -> Callable[[], None]:
     """Publish the progress rows that committed store writes changed (orders attributed or
     withdrawn, rows skipped on conversion); returns the function that stops it."""
-
-    async def publish(changes: list[tuple[int, int]]) -> None:
-        await publish_progress(redis, changes)
-
-    return on_progress_changed(publish)
+    return on_progress_changed(functools.partial(publish_progress, redis))
 
 
 async def wake_delivery(queue: ArqRedis) -> None:

@@ -12,31 +12,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
+from models.notices import Notice
+
 # (progress id, segment id) pairs.
 ProgressChangedListener = Callable[[list[tuple[int, int]]], Awaitable[None]]
 
 log = logging.getLogger(__name__)
-_listeners: list[ProgressChangedListener] = []
+_notice = Notice[list[tuple[int, int]]](log, "progress-changed listener %r failed", copy=list)
 
 
 def on_progress_changed(listener: ProgressChangedListener) -> Callable[[], None]:
     """Register `listener`; returns a function that unregisters it."""
-    _listeners.append(listener)
-
-    def remove() -> None:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-    return remove
+    return _notice.on(listener)
 
 
 async def notify_progress_changed(changes: Collection[tuple[int, int]]) -> None:
     """Tell every listener which rows changed, in id order."""
     if not changes:
         return
-    ordered = sorted(changes)
-    for listener in list(_listeners):
-        try:
-            await listener(list(ordered))
-        except Exception:
-            log.exception("progress-changed listener %r failed", listener)
+    await _notice.notify(sorted(changes))

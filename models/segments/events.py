@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from models.notices import Notice
 from models.pagination import Page, decode_cursor, encode_cursor, page_from_rows, page_size
 from models.segments.orm import MembershipChange, SegmentMembershipEvent
 
@@ -40,26 +41,20 @@ class RefreshOutcome:
 RefreshListener = Callable[[RefreshOutcome], Awaitable[None]]
 EVENT_CURSOR = "membership_event"
 
-_listeners: list[RefreshListener] = []
+_notice = Notice[RefreshOutcome](
+    log,
+    "refresh listener %r failed for segment %s",
+    details=lambda outcome: (outcome.segment_id,),
+)
 
 
 def on_segment_refreshed(listener: RefreshListener) -> Callable[[], None]:
     """Hint `listener` after every committed refresh of this process; returns its remover."""
-    _listeners.append(listener)
-
-    def remove() -> None:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-    return remove
+    return _notice.on(listener)
 
 
 async def notify_segment_refreshed(outcome: RefreshOutcome) -> None:
-    for listener in list(_listeners):
-        try:
-            await listener(outcome)
-        except Exception:
-            log.exception("refresh listener %r failed for segment %s", listener, outcome.segment_id)
+    await _notice.notify(outcome)
 
 
 @dataclass(frozen=True)

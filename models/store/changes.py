@@ -11,21 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
+from models.notices import Notice
+
 CustomersChangedListener = Callable[[set[int]], Awaitable[None]]
 
 log = logging.getLogger(__name__)
-_listeners: list[CustomersChangedListener] = []
+_notice = Notice[set[int]](log, "customers-changed listener %r failed", copy=set)
 
 
 def on_customers_changed(listener: CustomersChangedListener) -> Callable[[], None]:
     """Register `listener`; returns a function that unregisters it."""
-    _listeners.append(listener)
-
-    def remove() -> None:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-    return remove
+    return _notice.on(listener)
 
 
 async def notify_customers_changed(customer_ids: Iterable[int]) -> None:
@@ -33,8 +29,4 @@ async def notify_customers_changed(customer_ids: Iterable[int]) -> None:
     ids = set(customer_ids)
     if not ids:
         return
-    for listener in list(_listeners):
-        try:
-            await listener(set(ids))
-        except Exception:
-            log.exception("customers-changed listener %r failed", listener)
+    await _notice.notify(ids)
