@@ -1,6 +1,8 @@
-"""GraphQL `ID` arguments to the integer keys the domain uses."""
+"""GraphQL `ID`s to and from the integer keys the domain uses."""
 
 from __future__ import annotations
+
+import strawberry
 
 from models.errors import DomainError, ErrorCode
 
@@ -8,6 +10,10 @@ from models.errors import DomainError, ErrorCode
 # admin website, store and group are 0); segment ids start at 1, so "0" is not found.
 MAX_ID = 2**31 - 1
 _MAX_DIGITS = len(str(MAX_ID))
+
+
+def graphql_id(key: int) -> strawberry.ID:
+    return strawberry.ID(str(key))
 
 
 def parse_id(value: str, field: str = "id") -> int:

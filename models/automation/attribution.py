@@ -31,7 +31,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.automation.conversions import ConversionSource, SequenceConversion
 from models.automation.settings import automation_settings
-from models.db import Dialect, bind, dialect
+from models.coupons.usage import normalize_code
+from models.db import Dialect, as_datetime, bind, dialect
 from models.store import bulk
 
 CANCELED_STATE = "canceled"
@@ -86,11 +87,6 @@ def _ids(kind: Dialect, ids: Collection[int]) -> Any:
     return orjson.dumps(ordered).decode() if kind == "sqlite" else ordered
 
 
-def _normalize_code(code: str | None) -> str | None:
-    # As coupon usage counting matches them (models.coupons.usage): trimmed, upper case.
-    return (code.strip().upper() or None) if code else None
-
-
 async def attribute_orders(
     conn: BaseDBAsyncClient, orders: Sequence[OrderFacts], *, now: datetime
 ) -> set[ProgressChange]:
@@ -110,14 +106,11 @@ async def attribute_orders(
             [o.id for o in orders],
         )
     }
-    touched: set[int] = set()
-    changes: set[ProgressChange] = set()
-    for row in await _withdraw_canceled(conn, orders, existing):
-        touched.add(int(row["progress_id"]))
-        changes.add((int(row["progress_id"]), int(row["segment_id"])))
-    for row in await _follow_changed_orders(conn, orders, existing):
-        touched.add(int(row["progress_id"]))
-        changes.add((int(row["progress_id"]), int(row["segment_id"])))
+    withdrawn = await _withdraw_canceled(conn, orders, existing)
+    followed = await _follow_changed_orders(conn, orders, existing)
+    changes: set[ProgressChange] = {
+        (int(row["progress_id"]), int(row["segment_id"])) for row in [*withdrawn, *followed]
+    }
 
     fresh = [o for o in orders if not o.canceled and o.id not in existing]
     attributed = await _attribute(conn, kind, fresh)
@@ -139,13 +132,13 @@ async def attribute_orders(
             ignore_conflicts=True,
             using_db=conn,
         )
-        for _, touch, _ in attributed:
-            touched.add(touch.progress_id)
-            changes.add((touch.progress_id, touch.segment_id))
-        changes |= await _skip_remaining(conn, kind, attributed, now)
-
+        changes |= {(touch.progress_id, touch.segment_id) for _, touch, _ in attributed}
+    # The rows whose conversions changed; the rows skipped below only change status.
+    touched = {progress_id for progress_id, _ in changes}
     if touched:
         await _recompute_progress(conn, kind, touched, now)
+    if attributed:
+        changes |= await _skip_remaining(conn, kind, attributed, now)
     return changes
 
 
@@ -185,10 +178,8 @@ async def _follow_changed_orders(
     return changed
 
 
-def _same_moment(stored: Any, created_at: datetime) -> bool:
-    if isinstance(stored, str):  # SQLite hands raw text back to dict queries
-        stored = datetime.fromisoformat(stored)
-    return bool(stored == created_at)
+def _same_moment(stored: datetime | str, created_at: datetime) -> bool:
+    return as_datetime(stored) == created_at
 
 
 async def _attribute(
@@ -199,7 +190,7 @@ async def _attribute(
     clicks = await _click_touches(conn, kind, orders)
     attributed = []
     for order in orders:
-        code = _normalize_code(order.coupon_code)
+        code = normalize_code(order.coupon_code)
         if code is not None and code in by_code:
             attributed.append((order, by_code[code], ConversionSource.COUPON))
             continue
@@ -233,9 +224,8 @@ class _Clicks:
 _TOUCH_COLUMNS = "id, customer_id, segment_id, sequence_id, trigger_type"
 
 
-def _touch(row: dict[str, Any], at: Any) -> _Touch:
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
+def _touch(row: dict[str, Any], at: datetime | str) -> _Touch:
+    at = as_datetime(at)
     return _Touch(
         int(row["id"]),
         int(row["customer_id"]),
@@ -250,7 +240,7 @@ async def _coupon_touches(
     conn: BaseDBAsyncClient, kind: Dialect, orders: Iterable[OrderFacts]
 ) -> dict[str, _Touch]:
     """The sent row of each coupon code the orders used (the latest if a code repeats)."""
-    codes = sorted({c for o in orders if (c := _normalize_code(o.coupon_code))})
+    codes = sorted({c for o in orders if (c := normalize_code(o.coupon_code))})
     if not codes:
         return {}
     where = (

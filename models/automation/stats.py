@@ -22,6 +22,7 @@ from models.automation.orm import EmailSequence, TriggerEvent
 from models.automation.sql import stats as sql
 from models.db import connection, dialect
 from models.errors import DomainError, ErrorCode
+from models.store.reads import money
 from models.store.values import ZERO
 
 MAX_DAYS = 366
@@ -99,7 +100,7 @@ async def segment_stats(segment_id: int) -> tuple[StatusCounts, list[StepStats]]
         for name in sql.ENGAGEMENT:
             engaged_by_step[sequence_id][name] += int(row[name] or 0)
             engaged[name] += int(row[name] or 0)
-        revenue_by_step[sequence_id] += _money(row["revenue"])
+        revenue_by_step[sequence_id] += money(row["revenue"])
         place = (int(row["newest"]), row["trigger_type"], int(row["step_number"]))
         last_place[sequence_id] = max(place, last_place.get(sequence_id, place))
 
@@ -153,12 +154,7 @@ def _step_counts(row: Mapping[str, Any] | None) -> StatusCounts:
         return StatusCounts()
     by_status = {status: int(row[status] or 0) for status in sql.STATUSES}
     engaged = {name: int(row[name] or 0) for name in sql.ENGAGEMENT}
-    return _counts(by_status, int(row["unique_customers"]), engaged, _money(row["revenue"]))
-
-
-def _money(value: Any) -> Decimal:
-    # SQLite sums NUMERIC money as floating point: back to the 4 decimals money has.
-    return ZERO if value is None else Decimal(str(value)).quantize(ZERO)
+    return _counts(by_status, int(row["unique_customers"]), engaged, money(row["revenue"]))
 
 
 async def sent_per_day(segment_id: int, *, days: int, now: datetime) -> list[tuple[date, int]]:

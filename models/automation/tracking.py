@@ -15,13 +15,13 @@ Machine opens set `opened_at` and count in `open_count`; only other opens set
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.automation.sql import tracking as sql
-from models.db import connection, dialect, transaction
+from models.db import as_datetime, connection, dialect, transaction
 from models.mail.instrument import MAX_TRACKED_URL
 
 PREFETCH_WINDOW = timedelta(seconds=60)
@@ -64,14 +64,10 @@ def machine_agent(user_agent: str | None) -> bool:
     return any(token in agent for token in MACHINE_AGENTS)
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite compares the stored UTC text: bound moments must be UTC too.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 async def record_open(progress_id: int, user_agent: str | None, now: datetime) -> int | None:
     """Count an open; the row's segment id, or None when there is no such row."""
-    now = _utc(now)
+    # SQLite compares the stored UTC text: bound moments must be UTC too.
+    now = as_datetime(now)
     human_before = None if machine_agent(user_agent) else now - PREFETCH_WINDOW
     conn = connection()
     return await sql.record_open(conn, dialect(conn), progress_id, now, human_before)
@@ -80,7 +76,7 @@ async def record_open(progress_id: int, user_agent: str | None, now: datetime) -
 async def record_click(progress_id: int, url: str, now: datetime) -> int | None:
     """Count a click of `url` in the row's message; the row's segment id, or None."""
     async with transaction() as conn:
-        return await sql.record_click(conn, dialect(conn), progress_id, url, _utc(now))
+        return await sql.record_click(conn, dialect(conn), progress_id, url, as_datetime(now))
 
 
 async def link_clicks_of(progress_ids: Iterable[int]) -> dict[int, list[LinkClick]]:

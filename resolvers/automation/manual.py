@@ -101,18 +101,6 @@ async def _stored_settings(input: AutomationSettingsInput) -> SettingsData:
     return await update_automation_settings(input.applied_to(await automation_settings()))
 
 
-def _process_unavailable(job_id: str | None, errors: list[Error]) -> ProcessEmailsPayload:
-    return ProcessEmailsPayload(
-        job_id=job_id,
-        sent=None,
-        failed=None,
-        skipped=None,
-        deferred=None,
-        retried=None,
-        errors=errors,
-    )
-
-
 def _wait_seconds(info: Info) -> float:
     settings = info.context.settings
     return DEFAULT_WAIT_SECONDS if settings is None else settings.refresh_wait_seconds
@@ -191,12 +179,14 @@ class AutomationMutation:
                 SEND_DUE_JOB, limit, _job_id=f"process-emails:{uuid4().hex}"
             )
         except (RedisError, OSError):
-            return _process_unavailable(None, queue_unavailable())
+            return refused(ProcessEmailsPayload, queue_unavailable())
         assert job is not None  # a new job id is never taken
         try:
             counts = await _job_result(job, _wait_seconds(info)) if wait else None
         except (RedisError, OSError):
-            return _process_unavailable(job.job_id, queue_unavailable(QUEUE_LOST_WHILE_WAITING))
+            return refused(
+                ProcessEmailsPayload, queue_unavailable(QUEUE_LOST_WHILE_WAITING), job_id=job.job_id
+            )
         return ProcessEmailsPayload(
             job_id=job.job_id,
             sent=None if counts is None else counts.get("sent"),

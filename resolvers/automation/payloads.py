@@ -8,17 +8,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from models.errors import DomainError
-from resolvers.errors import errors_from
+from resolvers.errors import Error, errors_from
 
 P = TypeVar("P")
 R = TypeVar("R")
 
 
-def refused(payload: type[P], error: DomainError, **given: Any) -> P:
-    """`payload` carrying the error's field errors; every field not `given` is null."""
+def refused(payload: type[P], error: DomainError | list[Error], **given: Any) -> P:
+    """`payload` carrying the error's field errors (or `error`, already payload errors);
+    every field not `given` is null."""
     names = (f.name for f in dataclasses.fields(payload) if f.init)  # type: ignore[arg-type]
     nulls = {name: None for name in names if name not in given}
-    return payload(**{**nulls, **given, "errors": errors_from(error)})
+    errors = error if isinstance(error, list) else errors_from(error)
+    return payload(**{**nulls, **given, "errors": errors})
 
 
 async def payload_of(

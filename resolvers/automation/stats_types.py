@@ -18,12 +18,8 @@ from models.automation.stats import sent_per_day as sent_per_day_of
 from models.pagination import Page
 from resolvers.automation.enums import TriggerEventType
 from resolvers.connection import Connection, connection_of
+from resolvers.ids import graphql_id
 from resolvers.rows import copy_fields
-
-
-def _id(value: int) -> strawberry.ID:
-    return strawberry.ID(str(value))
-
 
 DEFAULT_SENT_DAYS = 30
 OPENED = (
@@ -107,7 +103,7 @@ class StepStats(EngagementRates):
         return copy_fields(
             cls,
             counts,
-            sequence_id=_id(sequence_id),
+            sequence_id=graphql_id(sequence_id),
             trigger_event=trigger,
             step_number=step_number,
         )
@@ -160,7 +156,7 @@ class AutomationStats(EngagementRates):
         return copy_fields(
             cls,
             counts,
-            segment_id=_id(segment_id),
+            segment_id=graphql_id(segment_id),
             steps=[StepStats.of_step(step) for step in steps],
         )
 
@@ -197,7 +193,7 @@ class AutomationReport(EngagementRates):
 
     @classmethod
     def of(cls, row: orm.AutomationReport) -> AutomationReport:
-        return copy_fields(cls, row, id=_id(row.id))
+        return copy_fields(cls, row, id=graphql_id(row.id))
 
 
 def report_connection(page: Page[orm.AutomationReport]) -> Connection[AutomationReport]:

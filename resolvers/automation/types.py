@@ -28,17 +28,14 @@ from resolvers.automation.loaders import (
 from resolvers.automation.stats_types import StepStats
 from resolvers.connection import Connection, connection_of
 from resolvers.context import Info
+from resolvers.ids import graphql_id
 from resolvers.rows import copy_fields
 from resolvers.store.loaders import CustomerByIdLoader
 from resolvers.store.types import Customer
 
 
-def _id(value: int) -> strawberry.ID:
-    return strawberry.ID(str(value))
-
-
 def _maybe_id(value: int | None) -> strawberry.ID | None:
-    return None if value is None else _id(value)
+    return None if value is None else graphql_id(value)
 
 
 @strawberry.type(description="A newsletter template; subject and text may use `{{var name}}`.")
@@ -54,7 +51,7 @@ class NewsletterTemplate:
 
     @classmethod
     def of(cls, row: TemplateRow) -> NewsletterTemplate:
-        return copy_fields(cls, row, id=_id(row.id))
+        return copy_fields(cls, row, id=graphql_id(row.id))
 
 
 @strawberry.type(description="A store's sales rule, as imported; coupon steps generate from one.")
@@ -80,7 +77,7 @@ class SalesRule:
     @classmethod
     def of(cls, row: SalesRuleRow) -> SalesRule:
         return copy_fields(
-            cls, row, id=_id(row.id), available_for_coupons=rules.available_for_coupons(row)
+            cls, row, id=graphql_id(row.id), available_for_coupons=rules.available_for_coupons(row)
         )
 
 
@@ -137,10 +134,10 @@ class EmailSequence:
             cls,
             row,
             template_pk=row.template_id,
-            id=_id(row.id),
-            segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
+            id=graphql_id(row.id),
+            segment_id=graphql_id(row.segment_id),  # type: ignore[attr-defined]
             trigger_event=TriggerEvent(row.trigger_event),
-            template_id=_id(row.template_id),
+            template_id=graphql_id(row.template_id),
             coupon_sales_rule_id=_maybe_id(row.coupon_sales_rule_id),
         )
 
@@ -227,13 +224,13 @@ class SequenceProgress:
             cls,
             row,
             customer_pk=row.customer_id,
-            id=_id(row.id),
-            customer_id=_id(row.customer_id),
-            segment_id=_id(row.segment_id),  # type: ignore[attr-defined]
-            sequence_id=_id(row.sequence_id),
+            id=graphql_id(row.id),
+            customer_id=graphql_id(row.customer_id),
+            segment_id=graphql_id(row.segment_id),  # type: ignore[attr-defined]
+            sequence_id=graphql_id(row.sequence_id),
             trigger_type=TriggerEvent(row.trigger_type),
             status=ProgressStatus(row.status),
-            order_id=None if row.order_id is None else _id(row.order_id),
+            order_id=_maybe_id(row.order_id),
         )
 
 
@@ -262,7 +259,7 @@ class Coupon:
         return copy_fields(
             cls,
             row,
-            sales_rule_id=_id(row.rule_id),  # type: ignore[attr-defined]
+            sales_rule_id=graphql_id(row.rule_id),  # type: ignore[attr-defined]
             customer_id=_maybe_id(row.customer_id),
             progress_id=_maybe_id(row.progress_id),
             is_expired=row.expiration_date is not None and row.expiration_date < now,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.db import Dialect, bind
-from models.store.values import ZERO
+from models.store.reads import money
 
 # A period is (start, end]: consecutive reports count a row once, and a row finished at
 # the very moment a report is made is in it.
@@ -51,6 +50,5 @@ async def report_numbers(
     numbers = dict(rows[0])
     revenue = numbers.pop("revenue")
     counts: dict[str, Any] = {name: int(value) for name, value in numbers.items()}
-    # SQLite sums NUMERIC money as floating point: back to the 4 decimals money has.
-    counts["revenue"] = ZERO if revenue is None else Decimal(str(revenue)).quantize(ZERO)
+    counts["revenue"] = money(revenue)
     return counts
