@@ -13,17 +13,7 @@ from models.store.reads import money
 # A period is (start, end]: consecutive reports count a row once, and a row finished at
 # the very moment a report is made is in it.
 REPORT = (
-    "SELECT "
-    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
-    "AND sent_at > $1 AND sent_at <= $2) AS sent, "
-    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
-    "AND sent_at > $1 AND sent_at <= $2 AND opened_at <= $2) AS opened, "
-    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
-    "AND sent_at > $1 AND sent_at <= $2 AND human_opened_at <= $2) AS human_opened, "
-    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
-    "AND sent_at > $1 AND sent_at <= $2 AND clicked_at <= $2) AS clicked, "
-    "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'sent' "
-    "AND sent_at > $1 AND sent_at <= $2 AND converted_at <= $2) AS converted, "
+    "SELECT r.sent, r.opened, r.human_opened, r.clicked, r.converted, "
     "(SELECT SUM(c.grand_total) FROM sequence_conversion c "
     "JOIN sequence_progress p ON p.id = c.progress_id WHERE p.status = 'sent' "
     "AND p.sent_at > $1 AND p.sent_at <= $2 AND c.converted_at <= $2) AS revenue, "
@@ -34,7 +24,14 @@ REPORT = (
     "(SELECT COUNT(*) FROM sequence_progress WHERE status = 'scheduled') AS scheduled, "
     "(SELECT COUNT(*) FROM segment g WHERE g.is_active = {true} "
     "AND g.auto_email_active = {true} AND EXISTS (SELECT 1 FROM email_sequence s "
-    "WHERE s.segment_id = g.id AND s.is_active = {true})) AS total_active"
+    "WHERE s.segment_id = g.id AND s.is_active = {true})) AS total_active "
+    # The period's sent rows, read once for all that is counted of them.
+    "FROM (SELECT COUNT(*) AS sent, "
+    "COUNT(CASE WHEN opened_at <= $2 THEN 1 END) AS opened, "
+    "COUNT(CASE WHEN human_opened_at <= $2 THEN 1 END) AS human_opened, "
+    "COUNT(CASE WHEN clicked_at <= $2 THEN 1 END) AS clicked, "
+    "COUNT(CASE WHEN converted_at <= $2 THEN 1 END) AS converted "
+    "FROM sequence_progress WHERE status = 'sent' AND sent_at > $1 AND sent_at <= $2) AS r"
 )
 
 
