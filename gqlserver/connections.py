@@ -97,6 +97,11 @@ class ConnectionRegistry:
                 log.warning("checking websocket tokens for revocation failed", exc_info=True)
 
 
+def refused_message(operation_id: str, error: GraphQLError) -> ErrorMessage:
+    """The `error` message that refuses one operation; the connection stays open."""
+    return {"id": operation_id, "type": "error", "payload": [error.formatted]}
+
+
 class TokenCheckedHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """graphql-transport-ws whose every operation first re-checks the connection's token."""
 
@@ -116,13 +121,8 @@ class TokenCheckedHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged and not await self._token_still_valid():
             error = GraphQLError(REVOKED_MESSAGE, extensions={"code": "UNAUTHENTICATED"})
-            refused: ErrorMessage = {
-                "id": message["id"],
-                "type": "error",
-                "payload": [error.formatted],
-            }
             with contextlib.suppress(Exception):
-                await self.send_message(refused)
+                await self.send_message(refused_message(message["id"], error))
             await self.close_revoked()
             return
         await super().handle_subscribe(message)

@@ -131,9 +131,14 @@ def rate_limiter(redis: Any, in_memory: bool, per_second: int) -> RateLimiter:
     return RateLimiter(MemoryCounter() if in_memory else RedisCounter(redis), per_second)
 
 
+def _whole_seconds(retry_after: float) -> int:
+    """The wait a client is told: whole seconds, at least one."""
+    return max(1, math.ceil(retry_after))
+
+
 def rate_limited_error(per_second: int, retry_after: float) -> GraphQLError:
     """What a token over its rate is told, with the whole seconds to wait."""
-    seconds = max(1, math.ceil(retry_after))
+    seconds = _whole_seconds(retry_after)
     return GraphQLError(
         f"Too many requests: at most {per_second} per second per API token. Retry in {seconds} s.",
         extensions={"code": "RATE_LIMITED", "retryAfterSeconds": seconds},
@@ -143,11 +148,10 @@ def rate_limited_error(per_second: int, retry_after: float) -> GraphQLError:
 def too_many_requests(per_second: int, retry_after: float) -> JSONResponse:
     """The 429 a token over its rate gets, with the whole seconds to wait in Retry-After."""
     error = rate_limited_error(per_second, retry_after)
-    seconds = error.extensions["retryAfterSeconds"] if error.extensions else 1
     return JSONResponse(
         {"errors": [error.formatted]},
         status_code=429,
-        headers={"Retry-After": str(seconds)},
+        headers={"Retry-After": str(_whole_seconds(retry_after))},
     )
 
 

@@ -12,33 +12,24 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    ErrorMessage,
-    SubscribeMessage,
-)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
 from gqlserver.auth import bearer_token
-from gqlserver.connections import TokenCheckedHandler
+from gqlserver.connections import TokenCheckedHandler, refused_message
 from gqlserver.ratelimit import CHARS_PER_UNIT, RateLimiter, rate_limited_error
 
 TOO_MANY_CONNECTIONS = 4429
-DEFAULT_CONNECTIONS = 20
-DEFAULT_SUBSCRIPTIONS = 100
 
 
 class LimitedConnectionHandler(TokenCheckedHandler):
     """graphql-transport-ws with per-token caps on connections and open operations."""
-
-    def _limit(self, name: str, default: int) -> int:
-        settings = getattr(self.context, "settings", None)
-        return int(getattr(settings, name, default))
 
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
         token = self.registered_token
         if token is None:
             return
-        most = self._limit("max_ws_connections_per_token", DEFAULT_CONNECTIONS)
+        most: int = self.context.settings.max_ws_connections_per_token
         if self.registry.count(token) > most:
             await self.websocket.close(
                 code=TOO_MANY_CONNECTIONS,
@@ -55,12 +46,12 @@ class LimitedConnectionHandler(TokenCheckedHandler):
             return
         limited = await self._over_rate(message)
         if limited is not None:
-            await self.send_message(_refused(message["id"], limited))
+            await self.send_message(refused_message(message["id"], limited))
             return
-        most = self._limit("max_subscriptions_per_token", DEFAULT_SUBSCRIPTIONS)
+        most: int = self.context.settings.max_subscriptions_per_token
         handlers = self.registry.handlers(token)
         if sum(len(h.operations) + getattr(h, "starting", 0) for h in handlers) >= most:
-            await self.send_message(_refused(message["id"], _too_many(most)))
+            await self.send_message(refused_message(message["id"], _too_many(most)))
             return
         self.starting += 1
         try:
@@ -71,8 +62,7 @@ class LimitedConnectionHandler(TokenCheckedHandler):
     async def _over_rate(self, message: SubscribeMessage) -> GraphQLError | None:
         """Operations over a socket count against the token's rate as HTTP requests do:
         once, plus once per 2 KB of document (whether or not it was parsed before)."""
-        app = getattr(getattr(self.context, "request", None), "app", None)
-        limiter: RateLimiter | None = getattr(getattr(app, "state", None), "rate_limiter", None)
+        limiter: RateLimiter | None = self.context.request.app.state.rate_limiter
         token = bearer_token(getattr(self.context, "authorization", None))
         if limiter is None or token is None:
             return None
@@ -91,7 +81,3 @@ def _too_many(most: int) -> GraphQLError:
         "complete one first.",
         extensions={"code": "TOO_MANY_SUBSCRIPTIONS"},
     )
-
-
-def _refused(operation_id: str, error: GraphQLError) -> ErrorMessage:
-    return {"id": operation_id, "type": "error", "payload": [error.formatted]}
