@@ -70,11 +70,9 @@ async def execute_count(
         return int(last) if last.isdigit() else 0
     # Tortoise counts the connection's total changes, which include rows that foreign-key
     # cascades deleted (a progress row's clicked links): read the statement's own count.
-    async with conn.acquire_connection() as raw:
-        cursor = await raw.execute(sql, list(params))
+    async with conn.acquire_connection() as raw, raw.execute(sql, list(params)) as cursor:
         await cursor.fetchall()
         changed = int(cursor.rowcount)
-        await cursor.close()
     return max(changed, 0)
 
 

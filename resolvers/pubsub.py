@@ -144,9 +144,7 @@ class PubSubHub:
         backoff = 0.5
         while True:
             try:
-                message = await self._pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=None
-                )
+                message = await self._pubsub.get_message(timeout=None)
                 backoff = 0.5
             except (RedisError, OSError) as error:
                 log.warning("reading pub/sub failed (%s); retrying in %.1f s", error, backoff)

@@ -27,7 +27,8 @@ from arq import ArqRedis
 from arq.cron import CronJob, cron
 from redis.exceptions import RedisError
 
-from models.segments.live_changes import changes_waiting, drain_changed_customers
+from models.segments.live_changes import drain_changed_customers
+from models.store.changed_customers import has_claimable_changes
 from models.store.changes import on_customers_changed
 from tasks.automation import install_progress_events
 
@@ -80,7 +81,7 @@ async def reevaluate_changed_customers(ctx: dict[str, Any]) -> dict[str, Any]:
 
 async def sweep_live_reevaluation(ctx: dict[str, Any]) -> dict[str, Any]:
     """arq cron: schedule a drain when changed customers wait with no job to take them."""
-    waiting = await changes_waiting()
+    waiting = await has_claimable_changes()
     if waiting:
         await schedule_window(ctx["redis"])
     return {"scheduled": waiting}

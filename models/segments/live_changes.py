@@ -18,7 +18,6 @@ from models.segments import reevaluation
 from models.store.changed_customers import (
     claim_all_changed_customers,
     claim_changed_customers,
-    has_claimable_changes,
     release_changed_customers,
     unclaim_changed_customers,
 )
@@ -46,11 +45,6 @@ async def drain_changed_customers(*, now: datetime | None = None) -> DrainSummar
         if not await _drain_round(summary, now or datetime.now(UTC)):
             break
     return summary
-
-
-async def changes_waiting(now: datetime | None = None) -> bool:
-    """Whether a drain has anything to do (rows unclaimed, or claims expired)."""
-    return await has_claimable_changes(now or datetime.now(UTC))
 
 
 async def _drain_round(summary: DrainSummary, now: datetime) -> bool:

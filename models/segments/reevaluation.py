@@ -35,8 +35,9 @@ FULL_REFRESH_THRESHOLD = 20_000
 def needs_full_refresh(changed_count: int) -> bool:
     """Whether so many customers changed that refreshing the live segments in full is cheaper.
 
-    The one place this rule lives: the worker's pending set and an import's collected ids
-    ask it too, to stop growing once the answer is yes.
+    The one place this rule lives: each drain round of `live_changes` asks it too, having
+    claimed at most one customer past the threshold, to decide whether to claim every
+    waiting row and refresh in full.
     """
     return changed_count > FULL_REFRESH_THRESHOLD
 

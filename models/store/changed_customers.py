@@ -16,7 +16,7 @@ workers draining at once share the rows instead of waiting for each other.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -60,15 +60,16 @@ def _claimable(now: str) -> str:
     return f"(claimed_by IS NULL OR claimed_until < {now})"
 
 
-def _claim_sql(kind: Dialect, limited: bool) -> str:
+def _claim_sql(kind: Dialect, *, limited: bool, returning: bool) -> str:
     limit = " LIMIT $4" if limited else ""
+    returned = " RETURNING customer_id" if returning else ""
     # Another claimer's rows and a writer's uncommitted ones are skipped, not waited for.
     skip_locked = " FOR UPDATE SKIP LOCKED" if kind == "postgres" else ""
     return bind(
         kind,
         "UPDATE changed_customer SET claimed_by = $1, claimed_until = $3 "
         "WHERE customer_id IN (SELECT customer_id FROM changed_customer "
-        f"WHERE {_claimable('$2')} ORDER BY customer_id{limit}{skip_locked}) RETURNING customer_id",
+        f"WHERE {_claimable('$2')} ORDER BY customer_id{limit}{skip_locked}){returned}",
     )
 
 
@@ -79,7 +80,7 @@ async def claim_changed_customers(
     conn = connection()
     kind = dialect(conn)
     rows = await conn.execute_query_dict(
-        _claim_sql(kind, limited=True), [token, now, lease_until, limit]
+        _claim_sql(kind, limited=True, returning=True), [token, now, lease_until, limit]
     )
     return sorted(int(row["customer_id"]) for row in rows)
 
@@ -88,7 +89,7 @@ async def claim_all_changed_customers(token: str, *, now: datetime, lease_until:
     """Claim every unclaimed (or expired) row for `token`; how many."""
     conn = connection()
     kind = dialect(conn)
-    sql = _claim_sql(kind, limited=False).replace(" RETURNING customer_id", "")
+    sql = _claim_sql(kind, limited=False, returning=False)
     return await execute_count(conn, kind, sql, [token, now, lease_until])
 
 
@@ -111,8 +112,9 @@ async def unclaim_changed_customers(token: str) -> None:
     await execute_count(conn, kind, sql, [token])
 
 
-async def has_claimable_changes(now: datetime) -> bool:
+async def has_claimable_changes(now: datetime | None = None) -> bool:
     """Whether any row waits for a job (unclaimed, or its claim expired)."""
+    now = now or datetime.now(UTC)
     conn = connection()
     kind = dialect(conn)
     sql = bind(kind, f"SELECT 1 AS found FROM changed_customer WHERE {_claimable('$1')} LIMIT 1")
